@@ -1,1 +1,12 @@
-export const VERSION = "0.1.0";
+/**
+ * weft — local-first toolkit for building with language models.
+ *
+ * @example
+ * import { createOpenAI, generateText } from "weft";
+ * const { text } = await generateText({ model: createOpenAI().languageModel("gpt-4o-mini"), prompt: "Hello" });
+ */
+export * from "./generate/index.js";
+export * from "./models/index.js";
+export * from "./spec/index.js";
+export * from "./store/index.js";
+export { VERSION } from "./cli/version.js";

@@ -99,7 +99,11 @@ export function errorFromNetworkFailure(opts: {
   const name = (error as { name?: string } | null)?.name ?? "";
   if (/timeout/i.test(name)) return new TimeoutError({ timeoutMs: opts.timeoutMs, cause: error });
   if (error instanceof SyntaxError) {
-    return new InvalidResponseError({ provider: opts.provider, detail: `malformed JSON (${error.message})`, cause: error });
+    return new InvalidResponseError({
+      provider: opts.provider,
+      detail: `malformed JSON (${error.message})`,
+      cause: error,
+    });
   }
   return new ConnectionError({ provider: opts.provider, url: opts.url, cause: error });
 }

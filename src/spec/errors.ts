@@ -41,9 +41,13 @@ export class AuthenticationError extends WeftError {
     const hint = opts.envVar
       ? `Check the API key in ${opts.envVar} (or pass apiKey explicitly).`
       : "Check the API key for this provider.";
-    super("auth", opts.message ?? `${opts.provider} rejected the API key${opts.status ? ` (HTTP ${opts.status})` : ""}. ${hint}`, {
-      cause: opts.cause,
-    });
+    super(
+      "auth",
+      opts.message ?? `${opts.provider} rejected the API key${opts.status ? ` (HTTP ${opts.status})` : ""}. ${hint}`,
+      {
+        cause: opts.cause,
+      },
+    );
     this.provider = opts.provider;
     this.status = opts.status;
   }
@@ -55,7 +59,8 @@ export class RateLimitError extends WeftError {
   readonly provider: string;
   readonly retryAfterMs?: number;
   constructor(opts: { provider: string; retryAfterMs?: number; message?: string; cause?: unknown }) {
-    const wait = opts.retryAfterMs === undefined ? "" : ` The server asked to wait ${Math.ceil(opts.retryAfterMs / 1000)} s.`;
+    const wait =
+      opts.retryAfterMs === undefined ? "" : ` The server asked to wait ${Math.ceil(opts.retryAfterMs / 1000)} s.`;
     super(
       "rate-limit",
       opts.message ??
@@ -140,7 +145,14 @@ export class APICallError extends WeftError {
   readonly provider: string;
   readonly status?: number;
   readonly responseBody?: string;
-  constructor(opts: { provider: string; status?: number; message: string; responseBody?: string; retryable?: boolean; cause?: unknown }) {
+  constructor(opts: {
+    provider: string;
+    status?: number;
+    message: string;
+    responseBody?: string;
+    retryable?: boolean;
+    cause?: unknown;
+  }) {
     super("api-call", opts.message, { cause: opts.cause, retryable: opts.retryable ?? false });
     this.provider = opts.provider;
     this.status = opts.status;
@@ -204,9 +216,13 @@ export class ObjectValidationError extends WeftError {
 export class MissingDependencyError extends WeftError {
   readonly packageName: string;
   constructor(opts: { packageName: string; feature: string; cause?: unknown }) {
-    super("missing-dependency", `${opts.feature} needs the optional package '${opts.packageName}'. Install it with: npm install ${opts.packageName}`, {
-      cause: opts.cause,
-    });
+    super(
+      "missing-dependency",
+      `${opts.feature} needs the optional package '${opts.packageName}'. Install it with: npm install ${opts.packageName}`,
+      {
+        cause: opts.cause,
+      },
+    );
     this.packageName = opts.packageName;
   }
   static override isInstance = isCode<MissingDependencyError>("missing-dependency");

@@ -168,7 +168,7 @@ export interface LanguageModel {
   dispose?(): Promise<void>;
 }
 
-export interface EmbedResult {
+export interface DoEmbedResult {
   embeddings: number[][];
   usage?: { tokens?: number };
 }
@@ -181,7 +181,11 @@ export interface EmbeddingModel {
   readonly dimensions?: number;
   /** Largest batch one call accepts; `embedMany` splits larger inputs. */
   readonly maxBatchSize?: number;
-  doEmbed(options: { values: string[]; abortSignal?: AbortSignal; headers?: Record<string, string> }): Promise<EmbedResult>;
+  doEmbed(options: {
+    values: string[];
+    abortSignal?: AbortSignal;
+    headers?: Record<string, string>;
+  }): Promise<DoEmbedResult>;
   dispose?(): Promise<void>;
 }
 
@@ -190,4 +194,6 @@ export interface Provider {
   readonly name: string;
   languageModel(modelId: string): LanguageModel;
   embeddingModel?(modelId: string): EmbeddingModel;
+  /** Free resources held by the provider (loaded local models, open connections). */
+  dispose?(): Promise<void>;
 }

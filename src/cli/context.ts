@@ -1,0 +1,72 @@
+import type { WeftConfig } from "../models/config.js";
+import type { ModelRegistry } from "../models/registry.js";
+import type { LanguageModel } from "../spec/language-model.js";
+import type { Store } from "../spec/store.js";
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  config?: string;
+  store?: string;
+  storeUrl?: string;
+}
+
+/** What a command needs, created lazily so `--help` and `--version` stay instant. */
+export interface CliContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  config: WeftConfig;
+  registry: ModelRegistry;
+  /** Opens the store on first use. */
+  store(): Promise<Store>;
+  /** Resolves `--model` (or auto-detects), wrapped with tracing into the store unless `trace` is false. */
+  model(
+    explicit: string | undefined,
+    opts?: { trace?: boolean; sessionId?: string },
+  ): Promise<{ model: LanguageModel; source: string }>;
+  close(): Promise<void>;
+}
+
+export async function createCliContext(global: GlobalOptions): Promise<CliContext> {
+  const cwd = process.cwd();
+  const env = process.env;
+  const { loadConfig } = await import("../models/config.js");
+  const { createModelRegistry } = await import("../models/registry.js");
+  const { config } = loadConfig({ cwd, env, path: global.config });
+  const registry = createModelRegistry({ config, env, cwd });
+  let storePromise: Promise<Store> | undefined;
+  const store = () => {
+    storePromise ??= import("../store/index.js").then(({ openStore }) =>
+      openStore({
+        path: global.store ?? env.WEFT_STORE ?? config.store?.path,
+        url: global.storeUrl ?? env.WEFT_STORE_URL ?? config.store?.url,
+        cwd,
+      }),
+    );
+    return storePromise;
+  };
+  return {
+    cwd,
+    env,
+    config,
+    registry,
+    store,
+    async model(explicit, opts = {}) {
+      const { resolveModelId } = await import("../models/auto-detect.js");
+      const chosen = await resolveModelId({ explicit, config, env, cwd });
+      const base = await registry.languageModel(chosen.id);
+      if (opts.trace === false) return { model: base, source: chosen.source };
+      const { wrapModel, tracingMiddleware } = await import("../generate/index.js");
+      const traces = (await store()).traces;
+      return {
+        model: wrapModel(base, [
+          tracingMiddleware({ traces, sessionId: opts.sessionId, modelFacts: config.modelFacts }),
+        ]),
+        source: chosen.source,
+      };
+    },
+    async close() {
+      await registry.dispose();
+      if (storePromise) await (await storePromise).close();
+    },
+  };
+}

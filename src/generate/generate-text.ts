@@ -1,0 +1,95 @@
+import { costOf } from "../models/model-facts.js";
+import type {
+  Choice,
+  FinishReason,
+  LanguageModel,
+  ResponseInfo,
+  TokenLogprob,
+  ToolCall,
+  Usage,
+} from "../spec/language-model.js";
+import { type CallSettings, checkSettings, modelIdOf, type RunOptions, raceSignal } from "./call-settings.js";
+import { type PromptInput, toMessages } from "./prompt.js";
+import { withRetries } from "./retry.js";
+import { callSignal } from "./timeout.js";
+
+export interface GenerateTextOptions extends PromptInput, CallSettings, RunOptions {
+  model: LanguageModel;
+}
+
+export interface GenerateTextResult {
+  /** Text of the first choice. */
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  logprobs?: TokenLogprob[];
+  /** All choices (more than one when `n > 1`). */
+  choices: Choice[];
+  usage: Usage;
+  /** USD; null when the model's price is unknown. */
+  costUsd: number | null;
+  latencyMs: number;
+  /** `provider:model`. */
+  model: string;
+  attempts: number;
+  response?: ResponseInfo;
+  warnings: string[];
+}
+
+/**
+ * Generates text with retries, timeout, usage and cost.
+ *
+ * @example
+ * const { text, usage, costUsd } = await generateText({
+ *   model: createOpenAI().languageModel("gpt-4o-mini"),
+ *   system: "Answer in one sentence.",
+ *   prompt: "Why is the sky blue?",
+ * });
+ */
+export async function generateText(options: GenerateTextOptions): Promise<GenerateTextResult> {
+  const {
+    model,
+    prompt,
+    system,
+    messages,
+    rawPrompt,
+    maxRetries,
+    retryDelayMs,
+    timeoutMs,
+    abortSignal,
+    modelFacts,
+    ...settings
+  } = options;
+  checkSettings(model, { ...settings, rawPrompt });
+  const input = toMessages({ prompt, system, messages, rawPrompt });
+  const started = performance.now();
+  const { value: result, attempts } = await withRetries(
+    async () => {
+      const { signal, dispose } = callSignal({ abortSignal, timeoutMs });
+      try {
+        return await raceSignal(
+          model.doGenerate({ ...settings, messages: input, rawPrompt, abortSignal: signal }),
+          signal,
+        );
+      } finally {
+        dispose();
+      }
+    },
+    { maxRetries, initialDelayMs: retryDelayMs, abortSignal },
+  );
+  const first = result.choices[0] ?? { text: "", toolCalls: [], finishReason: "unknown" as const };
+  return {
+    text: first.text,
+    toolCalls: first.toolCalls,
+    finishReason: first.finishReason,
+    logprobs: first.logprobs,
+    choices: result.choices,
+    usage: result.usage,
+    costUsd: costOf({ provider: model.provider, modelId: model.modelId, usage: result.usage, overrides: modelFacts }),
+    latencyMs: performance.now() - started,
+    model: modelIdOf(model),
+    attempts,
+    response: result.response,
+    warnings: result.warnings ?? [],
+  };
+}
