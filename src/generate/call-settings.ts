@@ -1,6 +1,6 @@
+import type { ModelFactsOverrides } from "../models/model-facts.js";
 import { AbortError, InvalidArgumentError, WeftError } from "../spec/errors.js";
 import type { CallOptions, LanguageModel } from "../spec/language-model.js";
-import type { ModelFactsOverrides } from "../models/model-facts.js";
 
 /** Generation settings shared by generateText, streamText and generateObject. */
 export type CallSettings = Omit<CallOptions, "messages" | "rawPrompt" | "abortSignal">;

@@ -1,5 +1,5 @@
 export { type CallSettings, modelIdOf, type RunOptions } from "./call-settings.js";
-export { embed, type EmbedManyOptions, type EmbedManyResult, type EmbedResult, embedMany } from "./embed.js";
+export { type EmbedManyOptions, type EmbedManyResult, type EmbedResult, embed, embedMany } from "./embed.js";
 export {
   type GenerateObjectOptions,
   type GenerateObjectResult,

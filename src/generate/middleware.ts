@@ -26,7 +26,6 @@ export interface LanguageModelMiddleware {
 export function wrapModel(model: LanguageModel, middleware: LanguageModelMiddleware[]): LanguageModel {
   return middleware.reduceRight<LanguageModel>(
     (inner, m) => ({
-      ...inner,
       specificationVersion: inner.specificationVersion,
       provider: inner.provider,
       modelId: inner.modelId,

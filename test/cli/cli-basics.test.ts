@@ -15,7 +15,8 @@ describe("weft basics", () => {
     const r = await runWeft(["--help"]);
     for (const command of ["run", "chat", "models", "traces", "tokens"]) expect(r.stdout).toContain(command);
     const run = await runWeft(["run", "--help"]);
-    for (const option of ["--model", "--system", "--max-tokens", "--temperature", "--json"]) expect(run.stdout).toContain(option);
+    for (const option of ["--model", "--system", "--max-tokens", "--temperature", "--json"])
+      expect(run.stdout).toContain(option);
   });
 
   it("fails with usage errors (exit 2) for bad options, in one line", async () => {

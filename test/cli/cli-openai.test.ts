@@ -18,7 +18,10 @@ describe("weft run against an OpenAI-compatible server", () => {
   it("prints one JSON object with text, model, usage, cost and latency, and records a trace", async () => {
     const cwd = tempDir();
     server.enqueue({ text: "Hi there, friend.", usage: { prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 } });
-    const r = await runWeft(["run", "hi", "--model", "openai:gpt-4o-mini", "--json", "--max-tokens", "30"], { cwd, env });
+    const r = await runWeft(["run", "hi", "--model", "openai:gpt-4o-mini", "--json", "--max-tokens", "30"], {
+      cwd,
+      env,
+    });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -39,7 +42,12 @@ describe("weft run against an OpenAI-compatible server", () => {
     expect(traces.code).toBe(0);
     const list = JSON.parse(traces.stdout);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ provider: "openai", modelId: "gpt-4o-mini", usage: { inputTokens: 12 }, error: null });
+    expect(list[0]).toMatchObject({
+      provider: "openai",
+      modelId: "gpt-4o-mini",
+      usage: { inputTokens: 12 },
+      error: null,
+    });
     // The API key must never reach the store.
     expect(readFileSync(join(cwd, ".weft", "weft.db")).includes(KEY)).toBe(false);
 
@@ -48,7 +56,10 @@ describe("weft run against an OpenAI-compatible server", () => {
   });
 
   it("reads the prompt from stdin and honours --system", async () => {
-    const r = await runWeft(["run", "--model", "openai:gpt-4o-mini", "--system", "Be terse."], { env, input: "What is 2+2?\n" });
+    const r = await runWeft(["run", "--model", "openai:gpt-4o-mini", "--system", "Be terse."], {
+      env,
+      input: "What is 2+2?\n",
+    });
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe("Hello from the fake server.");
     expect(server.requests.at(-1)?.body.messages).toEqual([
@@ -64,7 +75,9 @@ describe("weft run against an OpenAI-compatible server", () => {
   });
 
   it("says the key was rejected, without a stack trace or the key", async () => {
-    const r = await runWeft(["run", "hi", "--model", "openai:gpt-4o-mini"], { env: { ...env, OPENAI_API_KEY: "sk-wrong-key-123" } });
+    const r = await runWeft(["run", "hi", "--model", "openai:gpt-4o-mini"], {
+      env: { ...env, OPENAI_API_KEY: "sk-wrong-key-123" },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: .*rejected the API key.*OPENAI_API_KEY/);
     expect(r.stderr).not.toMatch(STACK_LINE);
@@ -98,7 +111,11 @@ describe("weft run against an OpenAI-compatible server", () => {
   });
 
   it("retries a 429 with Retry-After and then answers", async () => {
-    server.enqueue({ status: 429, headers: { "retry-after": "0" }, body: { error: { message: "slow down", type: "rate_limit" } } });
+    server.enqueue({
+      status: 429,
+      headers: { "retry-after": "0" },
+      body: { error: { message: "slow down", type: "rate_limit" } },
+    });
     server.enqueue({ text: "after the wait" });
     const r = await runWeft(["run", "hi", "--model", "openai:gpt-4o-mini", "--json"], { env });
     expect(r.code).toBe(0);
@@ -106,7 +123,10 @@ describe("weft run against an OpenAI-compatible server", () => {
   });
 
   it("names an unknown model the server does not have", async () => {
-    server.enqueue({ status: 404, body: { error: { message: "The model `gpt-9` does not exist", code: "model_not_found" } } });
+    server.enqueue({
+      status: 404,
+      body: { error: { message: "The model `gpt-9` does not exist", code: "model_not_found" } },
+    });
     const r = await runWeft(["run", "hi", "--model", "openai:gpt-9"], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Model 'openai:gpt-9' is not available/);

@@ -16,7 +16,10 @@ describe("embedMany", () => {
 
   it("gives similar texts closer vectors with the mock embedder", async () => {
     const model = createMockEmbeddingModel({ dimensions: 64 });
-    const { embeddings } = await embedMany({ model, values: ["red apple pie", "apple pie recipe", "stock market crash"] });
+    const { embeddings } = await embedMany({
+      model,
+      values: ["red apple pie", "apple pie recipe", "stock market crash"],
+    });
     const [a, b, c] = embeddings as [number[], number[], number[]];
     const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * (y[i] ?? 0), 0);
     expect(dot(a, b)).toBeGreaterThan(dot(a, c));

@@ -8,7 +8,10 @@ const city = z.object({ city: z.string(), population: z.number().int().positive(
 
 describe("generateObject", () => {
   it("uses native structured output when the model declares it, passing the JSON schema", async () => {
-    const model = createMockLanguageModel({ capabilities: { jsonSchema: true }, reply: '{"city":"Tokyo","population":14000000}' });
+    const model = createMockLanguageModel({
+      capabilities: { jsonSchema: true },
+      reply: '{"city":"Tokyo","population":14000000}',
+    });
     const r = await generateObject<z.infer<typeof city>>({ model, schema: city, prompt: "Largest city in Japan?" });
     expect(r.object).toEqual({ city: "Tokyo", population: 14000000 });
     expect(r.method).toBe("native");
@@ -22,7 +25,10 @@ describe("generateObject", () => {
   });
 
   it("uses the grammar path on models that constrain decoding", async () => {
-    const model = createMockLanguageModel({ capabilities: { jsonSchema: true, grammar: true }, reply: '{"city":"Oslo","population":700000}' });
+    const model = createMockLanguageModel({
+      capabilities: { jsonSchema: true, grammar: true },
+      reply: '{"city":"Oslo","population":700000}',
+    });
     const r = await generateObject({ model, schema: city, prompt: "x" });
     expect(r.method).toBe("grammar");
     // The grammar enforces the schema, so no schema instruction is prepended.
@@ -31,7 +37,10 @@ describe("generateObject", () => {
 
   it("feeds validation errors back and repairs, on models without structured output", async () => {
     const model = createMockLanguageModel({
-      reply: ["Sure! Here it is: {\"city\": \"Paris\", \"population\": -5}", '```json\n{"city":"Paris","population":2100000}\n```'],
+      reply: [
+        'Sure! Here it is: {"city": "Paris", "population": -5}',
+        '```json\n{"city":"Paris","population":2100000}\n```',
+      ],
     });
     const r = await generateObject({ model, schema: city, prompt: "Capital of France?" });
     expect(r.object).toEqual({ city: "Paris", population: 2100000 });
@@ -45,7 +54,12 @@ describe("generateObject", () => {
   });
 
   it("accepts a plain JSON Schema and validates with it", async () => {
-    const schema = { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"], additionalProperties: false };
+    const schema = {
+      type: "object",
+      properties: { ok: { type: "boolean" } },
+      required: ["ok"],
+      additionalProperties: false,
+    };
     const model = createMockLanguageModel({ reply: ['{"ok":"yes"}', '{"ok":true}'] });
     const r = await generateObject({ model, schema, prompt: "x" });
     expect(r.object).toEqual({ ok: true });

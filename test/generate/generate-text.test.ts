@@ -78,7 +78,9 @@ describe("generateText", () => {
 
   it("times out a call that never answers, as a TimeoutError", async () => {
     const model = createMockLanguageModel({ reply: () => new Promise<string>(() => {}) });
-    const error = await generateText({ model, prompt: "hi", timeoutMs: 30, maxRetries: 1, retryDelayMs: 1 }).catch((e) => e);
+    const error = await generateText({ model, prompt: "hi", timeoutMs: 30, maxRetries: 1, retryDelayMs: 1 }).catch(
+      (e) => e,
+    );
     expect(TimeoutError.isInstance(error)).toBe(true);
     expect(model.calls).toHaveLength(2); // a timeout is retryable
   });
