@@ -31,7 +31,8 @@ export function registerChat(program: Command, globals: () => GlobalOptions): vo
       const maxTokens = numberOption("--max-tokens", opts.maxTokens, { integer: true, min: 1 });
       const temperature = numberOption("--temperature", opts.temperature, { min: 0, max: 2 });
       const { createCliContext } = await import("./context.js");
-      const { streamText, WeftError } = await import("../index.js");
+      const { streamText } = await import("../generate/stream-text.js");
+      const { WeftError } = await import("../spec/errors.js");
       const ctx = await createCliContext(globals());
       const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
       const say = (text: string) => process.stderr.write(`${text}\n`);

@@ -24,3 +24,12 @@ export {
 } from "./model-facts.js";
 export { type ParsedModelId, parseModelId } from "./model-id.js";
 export { BUILTIN_PROVIDERS, createModelRegistry, type ModelRegistry, type RegistryOptions } from "./registry.js";
+export {
+  type AISDKEmbeddingModel,
+  type AISDKLanguageModel,
+  type FromAISDKEmbeddingOptions,
+  type FromAISDKOptions,
+  fromAISDK,
+  fromAISDKEmbedding,
+} from "./ai-sdk/index.js";
+export { type AnthropicProvider, type AnthropicProviderOptions, createAnthropic } from "./anthropic/index.js";

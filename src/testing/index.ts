@@ -13,3 +13,13 @@ export {
   type MockLanguageModelOptions,
   type MockReply,
 } from "./mock-language-model.js";
+export {
+  DEFAULT_FAKE_ANTHROPIC_TEXT,
+  type FakeAnthropicReply,
+  type FakeAnthropicRequest,
+  type FakeAnthropicServer,
+  type FakeAnthropicServerOptions,
+  type FakeAnthropicToolUse,
+  type FakeAnthropicUsage,
+  startFakeAnthropicServer,
+} from "./fake-anthropic-server.js";
