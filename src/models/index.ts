@@ -1,4 +1,13 @@
 export {
+  type AISDKEmbeddingModel,
+  type AISDKLanguageModel,
+  type FromAISDKEmbeddingOptions,
+  type FromAISDKOptions,
+  fromAISDK,
+  fromAISDKEmbedding,
+} from "./ai-sdk/index.js";
+export { type AnthropicProvider, type AnthropicProviderOptions, createAnthropic } from "./anthropic/index.js";
+export {
   type DetectOptions,
   type DetectResult,
   detectModels,
@@ -23,13 +32,21 @@ export {
   modelFacts,
 } from "./model-facts.js";
 export { type ParsedModelId, parseModelId } from "./model-id.js";
-export { BUILTIN_PROVIDERS, createModelRegistry, type ModelRegistry, type RegistryOptions } from "./registry.js";
 export {
-  type AISDKEmbeddingModel,
-  type AISDKLanguageModel,
-  type FromAISDKEmbeddingOptions,
-  type FromAISDKOptions,
-  fromAISDK,
-  fromAISDKEmbedding,
-} from "./ai-sdk/index.js";
-export { type AnthropicProvider, type AnthropicProviderOptions, createAnthropic } from "./anthropic/index.js";
+  AZURE_DEFAULT_API_VERSION,
+  type AzureProviderOptions,
+  countOpenAITokens,
+  createAzure,
+  createLocalOpenAICompatible,
+  createOpenAI,
+  createOpenAICompatible,
+  type ListServerModelsOptions,
+  LOCAL_OPENAI_COMPATIBLE_SERVERS,
+  LOCAL_SERVER_NAMES,
+  type LocalServerName,
+  listServerModels,
+  type OpenAICompatibleOptions,
+  type OpenAIFamilyProvider,
+  type OpenAIProviderOptions,
+} from "./openai/index.js";
+export { BUILTIN_PROVIDERS, createModelRegistry, type ModelRegistry, type RegistryOptions } from "./registry.js";
