@@ -1,0 +1,16 @@
+export { type OpenStoreOptions, openStore } from "./open-store.js";
+export {
+  type PgPoolLike,
+  type PostgresClient,
+  type PostgresQueryable,
+  pgPoolClient,
+  redactUrl,
+} from "./postgres-client.js";
+export {
+  createPostgresStore,
+  type OpenPostgresStoreOptions,
+  openPostgresStore,
+  type PostgresStoreOptions,
+} from "./postgres-store.js";
+export { searchTerms } from "./search-terms.js";
+export { DEFAULT_STORE_PATH, openSqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
