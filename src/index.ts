@@ -5,8 +5,9 @@
  * import { createOpenAI, generateText } from "weft";
  * const { text } = await generateText({ model: createOpenAI().languageModel("gpt-4o-mini"), prompt: "Hello" });
  */
+
+export { VERSION } from "./cli/version.js";
 export * from "./generate/index.js";
 export * from "./models/index.js";
 export * from "./spec/index.js";
 export * from "./store/index.js";
-export { VERSION } from "./cli/version.js";

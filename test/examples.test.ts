@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 
 // Examples import "weft" like a user would; that resolves to the built package.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-if (!existsSync(resolve(root, "dist/index.js"))) throw new Error("Run `npm run build` before the example tests (npm test does).");
+if (!existsSync(resolve(root, "dist/index.js")))
+  throw new Error("Run `npm run build` before the example tests (npm test does).");
 
 describe("examples run as documented", () => {
   it("generate/openai-compatible talks to a server through the real SDK", async () => {

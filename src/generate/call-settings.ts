@@ -1,6 +1,9 @@
 import type { ModelFactsOverrides } from "../models/model-facts.js";
 import { AbortError, InvalidArgumentError, WeftError } from "../spec/errors.js";
 import type { CallOptions, LanguageModel } from "../spec/language-model.js";
+import { type PromptInput, toMessages } from "./prompt.js";
+import { type RetryResult, withRetries } from "./retry.js";
+import { callSignal } from "./timeout.js";
 
 /** Generation settings shared by generateText, streamText and generateObject. */
 export type CallSettings = Omit<CallOptions, "messages" | "rawPrompt" | "abortSignal">;
@@ -68,4 +71,52 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefin
       },
     );
   });
+}
+
+/** A user-facing call split into what the model receives and how weft runs it. */
+export interface PreparedCall {
+  model: LanguageModel;
+  call: Omit<CallOptions, "abortSignal">;
+  run: RunOptions;
+}
+
+/** Validates settings against the model and normalises the prompt into messages. */
+export function prepareCall(options: PromptInput & CallSettings & RunOptions & { model: LanguageModel }): PreparedCall {
+  const {
+    model,
+    prompt,
+    system,
+    messages,
+    rawPrompt,
+    maxRetries,
+    retryDelayMs,
+    timeoutMs,
+    abortSignal,
+    modelFacts,
+    ...settings
+  } = options;
+  checkSettings(model, { ...settings, rawPrompt });
+  return {
+    model,
+    call: { ...settings, rawPrompt, messages: toMessages({ prompt, system, messages, rawPrompt }) },
+    run: { maxRetries, retryDelayMs, timeoutMs, abortSignal, modelFacts },
+  };
+}
+
+/** Runs one model request with the retry, per-attempt timeout and abort policy of `run`. */
+export function attemptWithRetries<T>(
+  run: RunOptions,
+  request: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<RetryResult<T>> {
+  return withRetries(
+    async () => {
+      const { signal, dispose } = callSignal(run);
+      try {
+        return await raceSignal(request(signal), signal);
+      } finally {
+        dispose();
+      }
+    },
+    { maxRetries: run.maxRetries, initialDelayMs: run.retryDelayMs, abortSignal: run.abortSignal },
+  );
 }

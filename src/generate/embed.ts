@@ -1,9 +1,7 @@
 import { costOf } from "../models/model-facts.js";
 import { InvalidResponseError } from "../spec/errors.js";
 import type { EmbeddingModel } from "../spec/language-model.js";
-import { modelIdOf, type RunOptions, raceSignal } from "./call-settings.js";
-import { withRetries } from "./retry.js";
-import { callSignal } from "./timeout.js";
+import { attemptWithRetries, modelIdOf, type RunOptions } from "./call-settings.js";
 
 export interface EmbedManyOptions extends RunOptions {
   model: EmbeddingModel;
@@ -38,16 +36,8 @@ export async function embedMany(options: EmbedManyOptions): Promise<EmbedManyRes
     while (next < batches.length) {
       const index = next++;
       const batch = batches[index] as string[];
-      const { value } = await withRetries(
-        async () => {
-          const { signal, dispose } = callSignal(options);
-          try {
-            return await raceSignal(model.doEmbed({ values: batch, abortSignal: signal }), signal);
-          } finally {
-            dispose();
-          }
-        },
-        { maxRetries: options.maxRetries, initialDelayMs: options.retryDelayMs, abortSignal: options.abortSignal },
+      const { value } = await attemptWithRetries(options, (abortSignal) =>
+        model.doEmbed({ values: batch, abortSignal }),
       );
       if (value.embeddings.length !== batch.length) {
         throw new InvalidResponseError({

@@ -8,10 +8,8 @@ import type {
   ToolCall,
   Usage,
 } from "../spec/language-model.js";
-import { type CallSettings, checkSettings, modelIdOf, type RunOptions, raceSignal } from "./call-settings.js";
-import { type PromptInput, toMessages } from "./prompt.js";
-import { withRetries } from "./retry.js";
-import { callSignal } from "./timeout.js";
+import { attemptWithRetries, type CallSettings, modelIdOf, prepareCall, type RunOptions } from "./call-settings.js";
+import type { PromptInput } from "./prompt.js";
 
 export interface GenerateTextOptions extends PromptInput, CallSettings, RunOptions {
   model: LanguageModel;
@@ -47,35 +45,10 @@ export interface GenerateTextResult {
  * });
  */
 export async function generateText(options: GenerateTextOptions): Promise<GenerateTextResult> {
-  const {
-    model,
-    prompt,
-    system,
-    messages,
-    rawPrompt,
-    maxRetries,
-    retryDelayMs,
-    timeoutMs,
-    abortSignal,
-    modelFacts,
-    ...settings
-  } = options;
-  checkSettings(model, { ...settings, rawPrompt });
-  const input = toMessages({ prompt, system, messages, rawPrompt });
+  const { model, call, run } = prepareCall(options);
   const started = performance.now();
-  const { value: result, attempts } = await withRetries(
-    async () => {
-      const { signal, dispose } = callSignal({ abortSignal, timeoutMs });
-      try {
-        return await raceSignal(
-          model.doGenerate({ ...settings, messages: input, rawPrompt, abortSignal: signal }),
-          signal,
-        );
-      } finally {
-        dispose();
-      }
-    },
-    { maxRetries, initialDelayMs: retryDelayMs, abortSignal },
+  const { value: result, attempts } = await attemptWithRetries(run, (abortSignal) =>
+    model.doGenerate({ ...call, abortSignal }),
   );
   const first = result.choices[0] ?? { text: "", toolCalls: [], finishReason: "unknown" as const };
   return {
@@ -85,7 +58,12 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     logprobs: first.logprobs,
     choices: result.choices,
     usage: result.usage,
-    costUsd: costOf({ provider: model.provider, modelId: model.modelId, usage: result.usage, overrides: modelFacts }),
+    costUsd: costOf({
+      provider: model.provider,
+      modelId: model.modelId,
+      usage: result.usage,
+      overrides: run.modelFacts,
+    }),
     latencyMs: performance.now() - started,
     model: modelIdOf(model),
     attempts,

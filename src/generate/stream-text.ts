@@ -1,8 +1,8 @@
 import { costOf } from "../models/model-facts.js";
 import { InvalidResponseError } from "../spec/errors.js";
 import type { FinishReason, LanguageModel, StreamPart, ToolCall, Usage } from "../spec/language-model.js";
-import { type CallSettings, checkSettings, modelIdOf, type RunOptions, raceSignal } from "./call-settings.js";
-import { type PromptInput, toMessages } from "./prompt.js";
+import { type CallSettings, modelIdOf, prepareCall, type RunOptions, raceSignal } from "./call-settings.js";
+import type { PromptInput } from "./prompt.js";
 import { createReplayBuffer } from "./replay-buffer.js";
 import { withRetries } from "./retry.js";
 import { callSignal } from "./timeout.js";
@@ -46,21 +46,7 @@ export interface StreamTextResult {
  * const { usage, costUsd } = await result.done;
  */
 export function streamText(options: StreamTextOptions): StreamTextResult {
-  const {
-    model,
-    prompt,
-    system,
-    messages,
-    rawPrompt,
-    maxRetries,
-    retryDelayMs,
-    timeoutMs,
-    abortSignal,
-    modelFacts,
-    ...settings
-  } = options;
-  checkSettings(model, { ...settings, rawPrompt });
-  const input = toMessages({ prompt, system, messages, rawPrompt });
+  const { model, call, run: policy } = prepareCall(options);
   const buffer = createReplayBuffer<StreamPart>(() => void run());
   let resolveDone!: (v: StreamTextFinish) => void;
   let rejectDone!: (e: unknown) => void;
@@ -77,11 +63,11 @@ export function streamText(options: StreamTextOptions): StreamTextResult {
     let text = "";
     const toolCalls: ToolCall[] = [];
     let finish: Extract<StreamPart, { type: "finish" }> | undefined;
-    const { signal, dispose } = callSignal({ abortSignal, timeoutMs });
+    const { signal, dispose } = callSignal(policy);
     try {
       const { value: result, attempts } = await withRetries(
-        () => raceSignal(model.doStream({ ...settings, messages: input, rawPrompt, abortSignal: signal }), signal),
-        { maxRetries, initialDelayMs: retryDelayMs, abortSignal },
+        () => raceSignal(model.doStream({ ...call, abortSignal: signal }), signal),
+        { maxRetries: policy.maxRetries, initialDelayMs: policy.retryDelayMs, abortSignal: policy.abortSignal },
       );
       for await (const part of result.stream) {
         if (signal?.aborted) break;
@@ -108,7 +94,7 @@ export function streamText(options: StreamTextOptions): StreamTextResult {
           provider: model.provider,
           modelId: model.modelId,
           usage: finish.usage,
-          overrides: modelFacts,
+          overrides: policy.modelFacts,
         }),
         latencyMs: performance.now() - started,
         firstTokenMs,
