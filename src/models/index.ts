@@ -24,6 +24,14 @@ export {
 } from "./config.js";
 export { errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from "./http-errors.js";
 export {
+  createLocal,
+  DEFAULT_MAX_TOKENS as LOCAL_DEFAULT_MAX_TOKENS,
+  defaultModelsDir,
+  findLocalModels,
+  type LocalProvider,
+  type LocalProviderOptions,
+} from "./local/index.js";
+export {
   costOf,
   isFreeProvider,
   MODEL_FACTS_AS_OF,

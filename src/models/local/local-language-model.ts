@@ -1,0 +1,172 @@
+import type { LlamaGrammar } from "node-llama-cpp";
+import { ContextLengthError } from "../../spec/errors.js";
+import type {
+  CallOptions,
+  Choice,
+  GenerateResult,
+  LanguageModel,
+  ModelCapabilities,
+  StreamPart,
+  StreamResult,
+} from "../../spec/language-model.js";
+import { createAsyncQueue } from "./async-queue.js";
+import { type CallSettings, createGrammar, resolveCallSettings } from "./call-settings.js";
+import type { ChatRuntime, Engine } from "./engine.js";
+import { chatPrompt, type PreparedPrompt, rawPrompt } from "./prompt.js";
+import { runCompletion, toGenerationError } from "./run-completion.js";
+
+export const LOCAL_CAPABILITIES: ModelCapabilities = {
+  tools: false,
+  jsonSchema: true,
+  logprobs: true,
+  multipleChoices: true,
+  grammar: true,
+  rawCompletion: true,
+  embeddings: true,
+};
+
+export interface LocalModelHandle {
+  modelId: string;
+  engine: Engine;
+  /** Resolves and checks the model file (cached by the provider). */
+  locate(): Promise<string>;
+}
+
+interface PreparedCall {
+  runtime: ChatRuntime;
+  settings: CallSettings;
+  prompt: PreparedPrompt;
+  maxTokens: number;
+  grammar?: LlamaGrammar;
+  warnings: string[];
+}
+
+/**
+ * A GGUF model run in-process by node-llama-cpp. Loads lazily on the first call.
+ *
+ * @example
+ * const model = createLocalLanguageModel({ modelId: "stories260K.gguf", engine, locate });
+ * const { choices } = await model.doGenerate({ messages: [], rawPrompt: "Once upon a time", temperature: 0 });
+ */
+export function createLocalLanguageModel(handle: LocalModelHandle): LanguageModel {
+  const { modelId, engine } = handle;
+
+  const runtime = async () => engine.chat(modelId, await handle.locate());
+
+  const prepare = async (options: CallOptions): Promise<PreparedCall> => {
+    const settings = resolveCallSettings(options);
+    const rt = await runtime();
+    const prompt =
+      options.rawPrompt !== undefined ? rawPrompt(rt, options.rawPrompt) : chatPrompt(rt, options.messages);
+    const warnings = [...settings.warnings, ...prompt.warnings];
+    const contextSize = rt.context.contextSize;
+    const room = contextSize - prompt.evaluated.length;
+    if (room < 1) {
+      throw new ContextLengthError({
+        provider: "local",
+        modelId,
+        contextSize,
+        detail: `the prompt alone is ${prompt.evaluated.length} tokens`,
+      });
+    }
+    let maxTokens = settings.maxTokens;
+    if (maxTokens > room) {
+      warnings.push(
+        `maxTokens was lowered from ${maxTokens} to ${room}: the prompt uses ${prompt.evaluated.length} of the ${contextSize}-token context.`,
+      );
+      maxTokens = room;
+    }
+    const grammar = await createGrammar(rt.llama, options, warnings);
+    return { runtime: rt, settings, prompt, maxTokens, grammar, warnings };
+  };
+
+  const generateChoices = async (
+    call: PreparedCall,
+    signal: AbortSignal | undefined,
+    onChoice: {
+      text?: (delta: string, index: number) => void;
+      done?: (choice: Choice, index: number) => void;
+    } = {},
+  ) =>
+    call.runtime.mutex.run(async () => {
+      const choices: Choice[] = [];
+      let outputTokens = 0;
+      for (let index = 0; index < call.settings.n; index++) {
+        const out = await runCompletion(call.runtime, modelId, {
+          prompt: call.prompt,
+          maxTokens: call.maxTokens,
+          sampling: call.settings.sampling(index),
+          stop: call.settings.stop,
+          grammar: call.grammar,
+          topLogprobs: call.settings.logprobs ? call.settings.topLogprobs : undefined,
+          signal,
+          onTextChunk: onChoice.text ? (delta) => onChoice.text?.(delta, index) : undefined,
+        });
+        const choice: Choice = { text: out.text, toolCalls: [], finishReason: out.finishReason };
+        if (out.logprobs) choice.logprobs = out.logprobs;
+        choices.push(choice);
+        outputTokens += out.outputTokens;
+        onChoice.done?.(choice, index);
+      }
+      const inputTokens = call.prompt.evaluated.length;
+      return { choices, usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };
+    }, signal);
+
+  return {
+    specificationVersion: "weft-lm-1",
+    provider: "local",
+    modelId,
+    capabilities: { ...LOCAL_CAPABILITIES },
+
+    async doGenerate(options): Promise<GenerateResult> {
+      const call = await prepare(options);
+      const { choices, usage } = await generateChoices(call, options.abortSignal);
+      const result: GenerateResult = { choices, usage, response: { modelId } };
+      if (call.warnings.length) result.warnings = call.warnings;
+      return result;
+    },
+
+    async doStream(options): Promise<StreamResult> {
+      const call = await prepare(options);
+      const cancel = new AbortController();
+      const signal = options.abortSignal ? AbortSignal.any([options.abortSignal, cancel.signal]) : cancel.signal;
+      const queue = createAsyncQueue<StreamPart>({ onCancel: () => cancel.abort() });
+      const multi = call.settings.n > 1;
+      generateChoices(call, signal, {
+        text: (delta, index) => {
+          if (delta !== "")
+            queue.push(multi ? { type: "text-delta", delta, choiceIndex: index } : { type: "text-delta", delta });
+        },
+        done: (choice, index) => {
+          if (choice.logprobs) {
+            queue.push(
+              multi
+                ? { type: "logprobs", logprobs: choice.logprobs, choiceIndex: index }
+                : { type: "logprobs", logprobs: choice.logprobs },
+            );
+          }
+        },
+      }).then(
+        ({ choices, usage }) => {
+          const finishReason = choices.at(-1)?.finishReason ?? "stop";
+          queue.push({ type: "finish", finishReason, usage, response: { modelId } });
+          queue.end();
+        },
+        (error: unknown) => queue.fail(toGenerationError(error, modelId, signal)),
+      );
+      const result: StreamResult = { stream: queue.iterable };
+      if (call.warnings.length) result.warnings = call.warnings;
+      return result;
+    },
+
+    async countTokens(text) {
+      const model = await engine.model(modelId, await handle.locate());
+      return model.tokenize(text, false).length;
+    },
+
+    async dispose() {
+      const path = await handle.locate().catch(() => undefined);
+      if (path) await engine.release(path, "chat");
+    },
+  };
+}
