@@ -8,9 +8,10 @@ import { AbortError, ContextLengthError, InvalidArgumentError, ModelNotFoundErro
 import type { CallOptions, LanguageModel, StreamPart } from "../../src/spec/language-model.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const modelsDir = path.resolve(repoRoot, "../shared/models");
+// The story model ships in the repository (examples/models); the random-weights tokenizer fixture lives in ../shared.
+const modelsDir = path.resolve(repoRoot, "examples/models");
 const STORIES = path.join(modelsDir, "stories260K.gguf");
-const RANDOM = path.join(modelsDir, "llama-2-tiny-random.gguf");
+const RANDOM = path.resolve(repoRoot, "../shared/models/llama-2-tiny-random.gguf");
 const hasStories = existsSync(STORIES);
 const hasRandom = existsSync(RANDOM);
 if (!hasStories) console.warn(`[local.test] skipping the stories260K tests: ${STORIES} is missing.`);
