@@ -133,6 +133,19 @@ export interface StreamResult {
   warnings?: string[];
 }
 
+export interface ScoreOptions {
+  messages: Message[];
+  rawPrompt?: string;
+  continuations: string[];
+  abortSignal?: AbortSignal;
+}
+
+export interface ScoreResult {
+  /** One entry per continuation, in order. */
+  continuations: Array<{ logprob: number; tokens: TokenLogprob[] }>;
+  usage: Usage;
+}
+
 export interface ModelCapabilities {
   tools: boolean;
   /** Native structured output with a JSON schema (e.g. OpenAI `response_format: json_schema`). */
@@ -162,6 +175,12 @@ export interface LanguageModel {
   doGenerate(options: CallOptions): Promise<GenerateResult>;
   /** Start a stream. Rejects before any part for failures that happen before output begins. */
   doStream(options: CallOptions): Promise<StreamResult>;
+  /**
+   * Scores continuations: the log probability of each one following the prompt (`messages`, or
+   * `rawPrompt` for raw text), summed over its tokens. Only models that can evaluate arbitrary
+   * tokens implement it (local models); `select` uses it to choose between options for real.
+   */
+  doScore?(options: ScoreOptions): Promise<ScoreResult>;
   /** Exact token count of a text with this model's tokenizer, where the provider has one. */
   countTokens?(text: string): Promise<number>;
   /** Release resources (local models free memory). */
