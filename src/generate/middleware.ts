@@ -31,6 +31,7 @@ export function wrapModel(model: LanguageModel, middleware: LanguageModelMiddlew
       modelId: inner.modelId,
       capabilities: inner.capabilities,
       countTokens: inner.countTokens?.bind(inner),
+      doScore: inner.doScore?.bind(inner),
       dispose: inner.dispose?.bind(inner),
       doGenerate: (options) =>
         m.wrapGenerate
