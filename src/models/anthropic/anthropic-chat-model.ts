@@ -16,7 +16,7 @@ export interface AnthropicChatModelSettings {
   modelId: string;
   baseURL: string;
   /** Returns the SDK client, or throws AuthenticationError when there is no API key. */
-  client: () => Anthropic;
+  client: () => Promise<Anthropic>;
 }
 
 const CAPABILITIES: ModelCapabilities = {
@@ -33,7 +33,7 @@ const CAPABILITIES: ModelCapabilities = {
  * A `LanguageModel` over the Anthropic Messages API. Usually obtained from `createAnthropic`.
  *
  * @example
- * const model = createAnthropicChatModel({ modelId: "claude-haiku-4-5", baseURL, client: () => sdkClient });
+ * const model = createAnthropicChatModel({ modelId: "claude-haiku-4-5", baseURL, client: async () => sdkClient });
  * const { choices } = await model.doGenerate({ messages: [{ role: "user", content: "Hi" }] });
  */
 export function createAnthropicChatModel(settings: AnthropicChatModelSettings): LanguageModel {
@@ -41,7 +41,7 @@ export function createAnthropicChatModel(settings: AnthropicChatModelSettings): 
 
   async function call<T>(options: CallOptions | undefined, run: (client: Anthropic) => Promise<T>): Promise<T> {
     try {
-      return await run(settings.client());
+      return await run(await settings.client());
     } catch (error) {
       throw fromAnthropicError(error, { modelId, baseURL, abortSignal: options?.abortSignal });
     }

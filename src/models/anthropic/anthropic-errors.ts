@@ -1,6 +1,6 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { AbortError, APICallError, ConnectionError, TimeoutError, WeftError } from "../../spec/errors.js";
 import { errorFromHttpStatus, errorFromNetworkFailure } from "../http-errors.js";
+import { loadedAnthropicSdk } from "./sdk.js";
 
 const PROVIDER = "anthropic";
 
@@ -36,12 +36,14 @@ export function fromAnthropicError(error: unknown, context: AnthropicErrorContex
   if (context.abortSignal?.aborted) {
     return errorFromNetworkFailure({ provider: PROVIDER, error, abortSignal: context.abortSignal });
   }
-  if (error instanceof APIUserAbortError) return new AbortError({ cause: error });
-  if (error instanceof APIConnectionTimeoutError) return new TimeoutError({ what: "The Anthropic call", cause: error });
-  if (error instanceof APIConnectionError) {
+  const sdk = loadedAnthropicSdk();
+  if (sdk && error instanceof sdk.APIUserAbortError) return new AbortError({ cause: error });
+  if (sdk && error instanceof sdk.APIConnectionTimeoutError)
+    return new TimeoutError({ what: "The Anthropic call", cause: error });
+  if (sdk && error instanceof sdk.APIConnectionError) {
     return errorFromNetworkFailure({ provider: PROVIDER, url: context.baseURL, error: error.cause ?? error });
   }
-  if (error instanceof APIError) {
+  if (sdk && error instanceof sdk.APIError) {
     const status = error.status ?? (error.type ? STATUS_OF_TYPE[error.type] : undefined);
     const message = error.apiMessage ?? undefined;
     if (status === 529 || error.type === "overloaded_error") {

@@ -1,7 +1,8 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import { AuthenticationError } from "../../spec/errors.js";
 import type { LanguageModel, Provider } from "../../spec/language-model.js";
 import { createAnthropicChatModel } from "./anthropic-chat-model.js";
+import { loadAnthropicSdk } from "./sdk.js";
 
 export interface AnthropicProviderOptions {
   /** Defaults to `env.ANTHROPIC_API_KEY`. */
@@ -38,26 +39,29 @@ export function createAnthropic(options: AnthropicProviderOptions = {}): Anthrop
   const env = options.env ?? process.env;
   const apiKey = options.apiKey ?? env.ANTHROPIC_API_KEY;
   const baseURL = (options.baseURL ?? env.ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
-  let client: Anthropic | undefined;
+  let client: Promise<Anthropic> | undefined;
 
-  const getClient = (): Anthropic => {
+  const getClient = (): Promise<Anthropic> => {
     if (!apiKey) {
       throw new AuthenticationError({
         provider: "anthropic",
         message: "Anthropic API key is missing. Pass apiKey or set ANTHROPIC_API_KEY.",
       });
     }
-    client ??= new Anthropic({
-      apiKey,
-      baseURL,
-      maxRetries: 0,
-      timeout: TIMEOUT_MS,
-      // Retries, tracing and logging belong to weft's user-facing layer.
-      openTelemetry: false,
-      logLevel: "off",
-      ...(options.headers ? { defaultHeaders: options.headers } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    client ??= loadAnthropicSdk().then(
+      ({ default: Anthropic }) =>
+        new Anthropic({
+          apiKey,
+          baseURL,
+          maxRetries: 0,
+          timeout: TIMEOUT_MS,
+          // Retries, tracing and logging belong to weft's user-facing layer.
+          openTelemetry: false,
+          logLevel: "off",
+          ...(options.headers ? { defaultHeaders: options.headers } : {}),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
+    );
     return client;
   };
 

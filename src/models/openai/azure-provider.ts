@@ -1,4 +1,3 @@
-import { AzureOpenAI } from "openai";
 import { AuthenticationError, InvalidArgumentError } from "../../spec/errors.js";
 import { createChatModel } from "./chat-model.js";
 import {
@@ -13,6 +12,7 @@ import {
 } from "./connection.js";
 import { createEmbeddingModel } from "./embedding-model.js";
 import type { OpenAIFamilyProvider } from "./openai-provider.js";
+import { loadOpenAISdk } from "./sdk.js";
 
 /** The newest generally available Azure OpenAI inference API version with deployment paths. */
 export const AZURE_DEFAULT_API_VERSION = "2024-10-21";
@@ -62,7 +62,7 @@ export function createAzure(options: AzureProviderOptions = {}): OpenAIFamilyPro
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     secret: apiKey,
     flavor: { maxTokensField: "max_completion_tokens", rawCompletion: false, countTokens: true, topK: false },
-    client: lazy(() => {
+    client: lazy(async () => {
       if (!baseURL) {
         throw new InvalidArgumentError({
           argument: "endpoint",
@@ -84,6 +84,7 @@ export function createAzure(options: AzureProviderOptions = {}): OpenAIFamilyPro
         fetch: options.fetch,
         timeoutMs: options.timeoutMs,
       });
+      const { AzureOpenAI } = await loadOpenAISdk();
       return new AzureOpenAI({ ...base, apiKey, apiVersion });
     }),
   };

@@ -28,7 +28,7 @@ export function createChatModel(connection: Connection, modelId: string): Langua
 
   async function doGenerate(options: CallOptions): Promise<GenerateResult> {
     try {
-      const client = connection.client();
+      const client = await connection.client();
       if (options.rawPrompt !== undefined) {
         const { body, warnings } = completionRequestBody(options, ctx);
         const response = await client.completions.create(body, requestOptions(options));
@@ -51,7 +51,7 @@ export function createChatModel(connection: Connection, modelId: string): Langua
     };
     const streamOptions = { stream: true as const, stream_options: { include_usage: true } };
     try {
-      const client = connection.client();
+      const client = await connection.client();
       if (options.rawPrompt !== undefined) {
         const { body, warnings } = completionRequestBody(options, ctx);
         const chunks = await client.completions.create({ ...body, ...streamOptions }, requestOptions(options));

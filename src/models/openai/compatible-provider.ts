@@ -1,4 +1,3 @@
-import { OpenAI } from "openai";
 import { InvalidArgumentError } from "../../spec/errors.js";
 import { createChatModel } from "./chat-model.js";
 import {
@@ -19,6 +18,7 @@ import {
   localServerBaseURL,
 } from "./local-servers.js";
 import type { OpenAIFamilyProvider } from "./openai-provider.js";
+import { loadOpenAISdk } from "./sdk.js";
 
 /** Sent as the bearer token when a server needs none (the SDK insists on one). */
 export const PLACEHOLDER_API_KEY = "no-key";
@@ -75,8 +75,8 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): OpenAI
     secret: apiKey,
     flavor: { maxTokensField: "max_tokens", rawCompletion: true, countTokens: false, topK: true },
     client: lazy(
-      () =>
-        new OpenAI(
+      async () =>
+        new (await loadOpenAISdk()).OpenAI(
           sdkOptions({
             apiKey: apiKey ?? PLACEHOLDER_API_KEY,
             baseURL: options.baseURL,

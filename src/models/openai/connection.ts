@@ -36,17 +36,17 @@ export interface Connection {
   readonly secret?: string;
   readonly flavor: ChatFlavor;
   /** The SDK client, created on first use; throws a WeftError when configuration is missing. */
-  client(): OpenAI;
+  client(): Promise<OpenAI>;
 }
 
 /**
  * Memoises a client factory so configuration errors surface on the first call, not at construction.
  *
  * @example
- * const client = lazy(() => new OpenAI(options)); // nothing is created until client() runs
+ * const client = lazy(async () => new (await loadOpenAISdk()).OpenAI(options)); // nothing is created until client() runs
  */
-export function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
+export function lazy<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
   return () => {
     value ??= make();
     return value;

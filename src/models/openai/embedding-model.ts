@@ -31,7 +31,7 @@ export function createEmbeddingModel(connection: Connection, modelId: string): E
   }): Promise<DoEmbedResult> {
     if (options.values.length === 0) return { embeddings: [] };
     try {
-      const response = await connection.client().embeddings.create(
+      const response = await (await connection.client()).embeddings.create(
         { model: modelId, input: options.values, encoding_format: "float" },
         {
           ...(options.abortSignal ? { signal: options.abortSignal } : {}),

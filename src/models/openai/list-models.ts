@@ -1,8 +1,8 @@
-import { OpenAI } from "openai";
 import { InvalidResponseError } from "../../spec/errors.js";
 import { PLACEHOLDER_API_KEY } from "./compatible-provider.js";
 import { type Connection, displayURL, type FetchFunction, nonEmpty, sdkOptions } from "./connection.js";
 import { mapOpenAIError } from "./map-error.js";
+import { loadOpenAISdk } from "./sdk.js";
 
 export interface ListServerModelsOptions {
   /** Base URL including the version path, e.g. `http://127.0.0.1:11434/v1`. */
@@ -32,8 +32,8 @@ export async function listServerModels(options: ListServerModelsOptions): Promis
     timeoutMs,
     secret: apiKey,
     flavor: { maxTokensField: "max_tokens", rawCompletion: true, countTokens: false, topK: true },
-    client: () =>
-      new OpenAI(
+    client: async () =>
+      new (await loadOpenAISdk()).OpenAI(
         sdkOptions({
           apiKey: apiKey ?? PLACEHOLDER_API_KEY,
           baseURL: options.baseURL,
@@ -43,7 +43,9 @@ export async function listServerModels(options: ListServerModelsOptions): Promis
       ),
   };
   try {
-    const page = await connection.client().models.list(options.abortSignal ? { signal: options.abortSignal } : {});
+    const page = await (await connection.client()).models.list(
+      options.abortSignal ? { signal: options.abortSignal } : {},
+    );
     const data = (page as { data?: unknown }).data;
     if (!Array.isArray(data)) {
       throw new InvalidResponseError({ provider: connection.provider, detail: "GET /models returned no data array" });

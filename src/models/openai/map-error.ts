@@ -1,5 +1,4 @@
 import { inspect } from "node:util";
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import {
   AbortError,
   APICallError,
@@ -11,6 +10,7 @@ import {
 } from "../../spec/errors.js";
 import { errorFromHttpStatus, errorFromNetworkFailure } from "../http-errors.js";
 import type { Connection } from "./connection.js";
+import { loadedOpenAISdk } from "./sdk.js";
 
 const CUT_HINT = "The connection closed before the response was complete. Retry the call.";
 
@@ -36,14 +36,15 @@ function mapError(error: unknown, connection: Connection, modelId: string, abort
   const redact = (text: string | undefined) => redactSecret(text, connection.secret);
 
   if (abortSignal?.aborted && WeftError.isInstance(abortSignal.reason)) return abortSignal.reason;
-  if (error instanceof APIUserAbortError || abortSignal?.aborted) return new AbortError({ cause: error });
-  if (error instanceof APIConnectionTimeoutError) {
+  const sdk = loadedOpenAISdk();
+  if ((sdk && error instanceof sdk.APIUserAbortError) || abortSignal?.aborted) return new AbortError({ cause: error });
+  if (sdk && error instanceof sdk.APIConnectionTimeoutError) {
     return new TimeoutError({ timeoutMs: connection.timeoutMs, what: `The ${provider} call`, cause: error });
   }
-  if (error instanceof APIConnectionError) {
+  if (sdk && error instanceof sdk.APIConnectionError) {
     return new ConnectionError({ provider, url: connection.displayURL, hint: connection.connectionHint, cause: error });
   }
-  if (error instanceof APIError) {
+  if (sdk && error instanceof sdk.APIError) {
     const body = error.error as { message?: unknown } | undefined;
     const message = redact(typeof body?.message === "string" ? body.message : undefined);
     const errorCode = (error.code ?? error.type ?? undefined) || undefined;

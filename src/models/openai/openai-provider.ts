@@ -1,4 +1,3 @@
-import { OpenAI } from "openai";
 import { AuthenticationError } from "../../spec/errors.js";
 import type { EmbeddingModel, LanguageModel, Provider } from "../../spec/language-model.js";
 import { createChatModel } from "./chat-model.js";
@@ -13,6 +12,7 @@ import {
   sdkOptions,
 } from "./connection.js";
 import { createEmbeddingModel } from "./embedding-model.js";
+import { loadOpenAISdk } from "./sdk.js";
 
 /** A provider of the OpenAI family: chat models and embedding models. */
 export interface OpenAIFamilyProvider extends Provider {
@@ -58,13 +58,14 @@ export function createOpenAI(options: OpenAIProviderOptions = {}): OpenAIFamilyP
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     secret: apiKey,
     flavor: { maxTokensField: "max_completion_tokens", rawCompletion: false, countTokens: true, topK: false },
-    client: lazy(() => {
+    client: lazy(async () => {
       if (!apiKey) {
         throw new AuthenticationError({
           provider: "openai",
           message: "OpenAI API key is missing. Pass apiKey or set OPENAI_API_KEY.",
         });
       }
+      const { OpenAI } = await loadOpenAISdk();
       return new OpenAI(
         sdkOptions({
           apiKey,
