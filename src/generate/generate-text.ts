@@ -8,6 +8,7 @@ import type {
   ToolCall,
   Usage,
 } from "../spec/language-model.js";
+import { isCachedResult } from "./caching.js";
 import { attemptWithRetries, type CallSettings, modelIdOf, prepareCall, type RunOptions } from "./call-settings.js";
 import type { PromptInput } from "./prompt.js";
 
@@ -24,8 +25,10 @@ export interface GenerateTextResult {
   /** All choices (more than one when `n > 1`). */
   choices: Choice[];
   usage: Usage;
-  /** USD; null when the model's price is unknown. */
+  /** USD; null when the model's price is unknown; 0 when served from the cache. */
   costUsd: number | null;
+  /** True when the result came from the cache (see cachingMiddleware); `usage` is then the original call's. */
+  cached: boolean;
   latencyMs: number;
   /** `provider:model`. */
   model: string;
@@ -51,6 +54,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     model.doGenerate({ ...call, abortSignal }),
   );
   const first = result.choices[0] ?? { text: "", toolCalls: [], finishReason: "unknown" as const };
+  const cached = isCachedResult(result);
   return {
     text: first.text,
     toolCalls: first.toolCalls,
@@ -58,12 +62,10 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     logprobs: first.logprobs,
     choices: result.choices,
     usage: result.usage,
-    costUsd: costOf({
-      provider: model.provider,
-      modelId: model.modelId,
-      usage: result.usage,
-      overrides: run.modelFacts,
-    }),
+    costUsd: cached
+      ? 0
+      : costOf({ provider: model.provider, modelId: model.modelId, usage: result.usage, overrides: run.modelFacts }),
+    cached,
     latencyMs: performance.now() - started,
     model: modelIdOf(model),
     attempts,

@@ -1,3 +1,12 @@
+export {
+  type CachedResult,
+  type CachingMiddleware,
+  type CachingOptions,
+  cacheKeyOf,
+  cachingMiddleware,
+  DEFAULT_CACHE_NAMESPACE,
+  isCachedResult,
+} from "./caching.js";
 export { type CallSettings, modelIdOf, type RunOptions } from "./call-settings.js";
 export { type EmbedManyOptions, type EmbedManyResult, type EmbedResult, embed, embedMany } from "./embed.js";
 export {

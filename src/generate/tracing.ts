@@ -3,6 +3,7 @@ import { costOf, type ModelFactsOverrides } from "../models/model-facts.js";
 import { WeftError } from "../spec/errors.js";
 import type { CallOptions, StreamPart, ToolCall, Usage } from "../spec/language-model.js";
 import type { TraceRecord, TraceStore } from "../spec/store.js";
+import { isCachedResult } from "./caching.js";
 import type { LanguageModelMiddleware } from "./middleware.js";
 import { redactSecrets } from "./redact.js";
 
@@ -29,7 +30,8 @@ function errorOf(error: unknown): TraceRecord["error"] {
 
 /**
  * Middleware that persists one TraceRecord per model call (model, parameters, messages, output,
- * tokens, cost, latency, error). Headers and secret-looking parameters are never stored.
+ * tokens, cost, latency, error). Headers and secret-looking parameters are never stored. A result
+ * served by `cachingMiddleware` (placed inside this one) is recorded with `cached: true` and cost 0.
  *
  * @example
  * const model = wrapModel(createOpenAI().languageModel("gpt-4o-mini"), [tracingMiddleware({ traces: store.traces })]);
@@ -64,13 +66,15 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
       const started = performance.now();
       try {
         const result = await next();
+        const cached = isCachedResult(result);
         await save({
           ...record,
           output: { choices: result.choices, response: result.response, warnings: result.warnings },
           usage: result.usage,
-          costUsd: cost(model, result.usage),
+          costUsd: cached ? 0 : cost(model, result.usage),
           latencyMs: performance.now() - started,
           error: null,
+          cached,
         });
         return result;
       } catch (error) {
@@ -103,6 +107,7 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
         throw error;
       }
       const inner = result.stream;
+      const cached = isCachedResult(result);
       async function* traced(): AsyncGenerator<StreamPart> {
         let text = "";
         const toolCalls: ToolCall[] = [];
@@ -130,9 +135,10 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
           ...record,
           output: { text, toolCalls, finishReason: finish?.finishReason ?? "unknown", response: finish?.response },
           usage,
-          costUsd: cost(model, usage),
+          costUsd: cached ? 0 : cost(model, usage),
           latencyMs: performance.now() - started,
           error: null,
+          cached,
         });
       }
       return { ...result, stream: traced() };

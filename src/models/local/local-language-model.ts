@@ -6,6 +6,7 @@ import type {
   GenerateResult,
   LanguageModel,
   ModelCapabilities,
+  ScoreResult,
   StreamPart,
   StreamResult,
 } from "../../spec/language-model.js";
@@ -14,6 +15,7 @@ import { type CallSettings, createGrammar, resolveCallSettings } from "./call-se
 import type { ChatRuntime, Engine } from "./engine.js";
 import { chatPrompt, type PreparedPrompt, rawPrompt } from "./prompt.js";
 import { runCompletion, toGenerationError } from "./run-completion.js";
+import { scoreContinuations } from "./score.js";
 
 export const LOCAL_CAPABILITIES: ModelCapabilities = {
   tools: false,
@@ -157,6 +159,15 @@ export function createLocalLanguageModel(handle: LocalModelHandle): LanguageMode
       const result: StreamResult = { stream: queue.iterable };
       if (call.warnings.length) result.warnings = call.warnings;
       return result;
+    },
+
+    async doScore(options): Promise<ScoreResult> {
+      const rt = await runtime();
+      try {
+        return await rt.mutex.run(() => scoreContinuations(rt, modelId, options), options.abortSignal);
+      } catch (error) {
+        throw toGenerationError(error, modelId, options.abortSignal);
+      }
     },
 
     async countTokens(text) {

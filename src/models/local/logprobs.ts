@@ -22,12 +22,7 @@ export async function scoreTokens(options: {
 }): Promise<TokenLogprob[]> {
   const { model, sequence, prefix, continuation, top } = options;
   if (continuation.length === 0 || prefix.length === 0) return [];
-  const keep = prefix.slice(0, -1);
-  await sequence.adaptStateToTokens(keep, false);
-  if (sequence.nextTokenIndex !== keep.length) {
-    await sequence.clearHistory();
-    if (keep.length > 0) await sequence.evaluateWithoutGeneratingNewTokens(keep);
-  }
+  await keepAllButLast(sequence, prefix);
   const inputs = [prefix[prefix.length - 1] as Token, ...continuation.slice(0, -1)];
   const outputs = await sequence.controlledEvaluate(
     inputs.map((token) => [token, { generateNext: { probabilities: true } }] as const),
@@ -51,6 +46,36 @@ export async function scoreTokens(options: {
     history.push(token);
   });
   return result;
+}
+
+/**
+ * The model's raw next-token distribution after `prefix` (most probable first), reusing the
+ * cached part of the prefix; the caller must hold the sequence.
+ *
+ * @example
+ * const next = await nextTokenProbabilities({ sequence, prefix: promptTokens });
+ */
+export async function nextTokenProbabilities(options: {
+  sequence: LlamaContextSequence;
+  prefix: Token[];
+}): Promise<Map<Token, number>> {
+  const { sequence, prefix } = options;
+  if (prefix.length === 0) return new Map();
+  await keepAllButLast(sequence, prefix);
+  const [output] = await sequence.controlledEvaluate([
+    [prefix[prefix.length - 1] as Token, { generateNext: { probabilities: true } }],
+  ]);
+  return output?.next.probabilities ?? new Map<Token, number>();
+}
+
+/** Leaves the sequence holding every prefix token but the last, evaluating only what is not cached. */
+async function keepAllButLast(sequence: LlamaContextSequence, prefix: Token[]): Promise<void> {
+  const keep = prefix.slice(0, -1);
+  await sequence.adaptStateToTokens(keep, false);
+  if (sequence.nextTokenIndex !== keep.length) {
+    await sequence.clearHistory();
+    if (keep.length > 0) await sequence.evaluateWithoutGeneratingNewTokens(keep);
+  }
 }
 
 function* takeFirst<K, V>(map: Map<K, V>, count: number): Generator<[K, V]> {

@@ -10,6 +10,11 @@ export interface PreparedPrompt {
   evaluated: Token[];
   /** End-of-turn markers of the chat template; empty for raw prompts. */
   stopTriggers: LlamaText[];
+  /**
+   * Raw text the output continues: the output's first token is decoded after the prompt's, so a
+   * leading space is kept ("a little" + " girl"). A chat reply starts fresh and drops it.
+   */
+  continuesText: boolean;
   warnings: string[];
 }
 
@@ -22,7 +27,7 @@ export interface PreparedPrompt {
  */
 export function rawPrompt(runtime: Pick<ChatRuntime, "model" | "bos">, text: string): PreparedPrompt {
   const tokens = runtime.model.tokenize(text, false);
-  return { tokens, evaluated: withBos(runtime.bos, tokens), stopTriggers: [], warnings: [] };
+  return { tokens, evaluated: withBos(runtime.bos, tokens), stopTriggers: [], continuesText: true, warnings: [] };
 }
 
 /**
@@ -40,7 +45,13 @@ export function chatPrompt(
   const state = runtime.chatWrapper.generateContextState({ chatHistory: history });
   let tokens = state.contextText.tokenize(runtime.model.tokenizer);
   if (runtime.bos != null && tokens[0] === runtime.bos) tokens = tokens.slice(1);
-  return { tokens, evaluated: withBos(runtime.bos, tokens), stopTriggers: state.stopGenerationTriggers, warnings };
+  return {
+    tokens,
+    evaluated: withBos(runtime.bos, tokens),
+    stopTriggers: state.stopGenerationTriggers,
+    continuesText: false,
+    warnings,
+  };
 }
 
 function withBos(bos: Token | null, tokens: Token[]): Token[] {

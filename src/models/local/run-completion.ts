@@ -7,6 +7,9 @@ import { scoreTokens } from "./logprobs.js";
 import type { PreparedPrompt } from "./prompt.js";
 import { createStopDetector } from "./stop-detector.js";
 
+/** Prompt tokens given to the detokenizer so the first output token decodes as it does mid-text. */
+const DETOKENIZE_CONTEXT = 8;
+
 export interface CompletionRequest {
   prompt: PreparedPrompt;
   maxTokens: number;
@@ -64,7 +67,13 @@ export async function runCompletion(
       contextShiftSize: 1,
       // node-llama-cpp reports a chunk's tokens just before its text.
       onToken: (tokens) => pending.push(...tokens),
-      onTextChunk: (chunk) => {
+      onTextChunk: (decoded) => {
+        // node-llama-cpp decodes the first output token with no preceding context, which drops
+        // a SentencePiece leading space; raw completions must keep it to continue the text.
+        const chunk =
+          generated.length === 0 && request.prompt.continuesText && pending.length > 0
+            ? runtime.model.detokenize(pending, false, request.prompt.evaluated.slice(-DETOKENIZE_CONTEXT))
+            : decoded;
         produced += chunk.length;
         for (const token of pending) generated.push({ token, end: produced });
         pending = [];
