@@ -32,28 +32,11 @@ export interface CachingOptions {
   onCacheError?: (error: unknown) => void;
 }
 
-/** Caching middleware; `wrapScore` caches `doScore` results where the model wrapper supports it. */
-export interface CachingMiddleware extends LanguageModelMiddleware {
-  wrapScore(ctx: {
-    model: LanguageModel;
-    options: ScoreOptions;
-    next: () => Promise<ScoreResult>;
-  }): Promise<ScoreResult>;
-}
+/** Caching middleware, including `wrapScore` for models that can score continuations. */
+export type CachingMiddleware = Required<Pick<LanguageModelMiddleware, "wrapGenerate" | "wrapStream" | "wrapScore">>;
 
 /** A result served from the cache. Its usage is what the original call used; it cost nothing now. */
 export type CachedResult<T> = T & { cached: true };
-
-/**
- * Whether a generate or stream result came from the cache.
- *
- * @example
- * const result = await model.doGenerate(options);
- * if (isCachedResult(result)) console.log("free");
- */
-export function isCachedResult(result: unknown): boolean {
-  return typeof result === "object" && result !== null && (result as { cached?: unknown }).cached === true;
-}
 
 /**
  * The cache key of a call: a SHA-256 of the provider, the model and every option that affects

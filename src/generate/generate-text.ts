@@ -8,7 +8,6 @@ import type {
   ToolCall,
   Usage,
 } from "../spec/language-model.js";
-import { isCachedResult } from "./caching.js";
 import { attemptWithRetries, type CallSettings, modelIdOf, prepareCall, type RunOptions } from "./call-settings.js";
 import type { PromptInput } from "./prompt.js";
 
@@ -54,7 +53,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
     model.doGenerate({ ...call, abortSignal }),
   );
   const first = result.choices[0] ?? { text: "", toolCalls: [], finishReason: "unknown" as const };
-  const cached = isCachedResult(result);
+  const cached = result.cached === true;
   return {
     text: first.text,
     toolCalls: first.toolCalls,

@@ -5,7 +5,6 @@ export {
   cacheKeyOf,
   cachingMiddleware,
   DEFAULT_CACHE_NAMESPACE,
-  isCachedResult,
 } from "./caching.js";
 export { type CallSettings, modelIdOf, type RunOptions } from "./call-settings.js";
 export { type EmbedManyOptions, type EmbedManyResult, type EmbedResult, embed, embedMany } from "./embed.js";

@@ -1,4 +1,11 @@
-import type { CallOptions, GenerateResult, LanguageModel, StreamResult } from "../spec/language-model.js";
+import type {
+  CallOptions,
+  GenerateResult,
+  LanguageModel,
+  ScoreOptions,
+  ScoreResult,
+  StreamResult,
+} from "../spec/language-model.js";
 
 /**
  * Wraps a model's calls. Tracing, caching and similar concerns are middleware so that every
@@ -15,6 +22,19 @@ export interface LanguageModelMiddleware {
     options: CallOptions;
     next: () => Promise<StreamResult>;
   }): Promise<StreamResult>;
+  /** Wraps `doScore` on models that have it. */
+  wrapScore?(ctx: {
+    model: LanguageModel;
+    options: ScoreOptions;
+    next: () => Promise<ScoreResult>;
+  }): Promise<ScoreResult>;
+}
+
+function scoreThrough(inner: LanguageModel, m: LanguageModelMiddleware): LanguageModel["doScore"] {
+  const score = inner.doScore?.bind(inner);
+  if (!score) return undefined;
+  const wrap = m.wrapScore?.bind(m);
+  return wrap ? (options) => wrap({ model: inner, options, next: () => score(options) }) : score;
 }
 
 /**
@@ -31,7 +51,7 @@ export function wrapModel(model: LanguageModel, middleware: LanguageModelMiddlew
       modelId: inner.modelId,
       capabilities: inner.capabilities,
       countTokens: inner.countTokens?.bind(inner),
-      doScore: inner.doScore?.bind(inner),
+      doScore: scoreThrough(inner, m),
       dispose: inner.dispose?.bind(inner),
       doGenerate: (options) =>
         m.wrapGenerate

@@ -18,6 +18,8 @@ export interface StreamTextFinish {
   usage: Usage;
   costUsd: number | null;
   latencyMs: number;
+  /** Replayed from the result cache: cost 0. */
+  cached: boolean;
   /** Milliseconds until the first text arrived. */
   firstTokenMs: number | null;
   model: string;
@@ -90,12 +92,15 @@ export function streamText(options: StreamTextOptions): StreamTextResult {
         toolCalls,
         finishReason: finish.finishReason,
         usage: finish.usage,
-        costUsd: costOf({
-          provider: model.provider,
-          modelId: model.modelId,
-          usage: finish.usage,
-          overrides: policy.modelFacts,
-        }),
+        cached: result.cached === true,
+        costUsd: result.cached
+          ? 0
+          : costOf({
+              provider: model.provider,
+              modelId: model.modelId,
+              usage: finish.usage,
+              overrides: policy.modelFacts,
+            }),
         latencyMs: performance.now() - started,
         firstTokenMs,
         model: modelIdOf(model),

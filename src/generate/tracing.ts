@@ -3,7 +3,6 @@ import { costOf, type ModelFactsOverrides } from "../models/model-facts.js";
 import { WeftError } from "../spec/errors.js";
 import type { CallOptions, StreamPart, ToolCall, Usage } from "../spec/language-model.js";
 import type { TraceRecord, TraceStore } from "../spec/store.js";
-import { isCachedResult } from "./caching.js";
 import type { LanguageModelMiddleware } from "./middleware.js";
 import { redactSecrets } from "./redact.js";
 
@@ -66,7 +65,7 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
       const started = performance.now();
       try {
         const result = await next();
-        const cached = isCachedResult(result);
+        const cached = result.cached === true;
         await save({
           ...record,
           output: { choices: result.choices, response: result.response, warnings: result.warnings },
@@ -107,7 +106,7 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
         throw error;
       }
       const inner = result.stream;
-      const cached = isCachedResult(result);
+      const cached = result.cached === true;
       async function* traced(): AsyncGenerator<StreamPart> {
         let text = "";
         const toolCalls: ToolCall[] = [];

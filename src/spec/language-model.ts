@@ -119,6 +119,8 @@ export interface GenerateResult {
   response?: ResponseInfo;
   /** Settings the provider ignored or adjusted, in plain words. */
   warnings?: string[];
+  /** Served from a cache: `usage` is what the original call used, and this one cost nothing. */
+  cached?: boolean;
 }
 
 export type StreamPart =
@@ -131,6 +133,8 @@ export interface StreamResult {
   /** Ends with exactly one `finish` part; throws a WeftError if the stream fails mid-way. */
   stream: AsyncIterable<StreamPart>;
   warnings?: string[];
+  /** Replayed from a cache; see GenerateResult.cached. */
+  cached?: boolean;
 }
 
 export interface ScoreOptions {
@@ -144,6 +148,8 @@ export interface ScoreResult {
   /** One entry per continuation, in order. */
   continuations: Array<{ logprob: number; tokens: TokenLogprob[] }>;
   usage: Usage;
+  /** Served from a cache. */
+  cached?: boolean;
 }
 
 export interface ModelCapabilities {
