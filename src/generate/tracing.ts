@@ -88,6 +88,37 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
         throw error;
       }
     },
+    async wrapScore({ model, options: call, next }) {
+      const record = {
+        ...base("score", model, { messages: call.messages, rawPrompt: call.rawPrompt }),
+        parameters: { continuations: call.continuations },
+      };
+      const started = performance.now();
+      try {
+        const result = await next();
+        const cached = result.cached === true;
+        await save({
+          ...record,
+          output: { logprobs: result.continuations.map((c) => c.logprob) },
+          usage: result.usage,
+          costUsd: cached ? 0 : cost(model, result.usage),
+          latencyMs: performance.now() - started,
+          error: null,
+          cached,
+        });
+        return result;
+      } catch (error) {
+        await save({
+          ...record,
+          output: null,
+          usage: {},
+          costUsd: null,
+          latencyMs: performance.now() - started,
+          error: errorOf(error),
+        });
+        throw error;
+      }
+    },
     async wrapStream({ model, options: call, next }) {
       const record = base("stream", model, call);
       const started = performance.now();

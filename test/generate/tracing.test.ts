@@ -69,4 +69,24 @@ describe("tracingMiddleware", () => {
     expect((await generateText({ model, prompt: "x" })).text).toBe("fine");
     expect(String(problems[0])).toContain("disk full");
   });
+
+  it("records scored continuations, as select uses them on local models", async () => {
+    const { records, traces } = sink();
+    const base = createMockLanguageModel({ provider: "local", modelId: "tiny.gguf" });
+    const scored = {
+      ...base,
+      doScore: async () => ({ continuations: [{ logprob: -1.5, tokens: [] }], usage: { inputTokens: 4 } }),
+    };
+    const model = wrapModel(scored, [tracingMiddleware({ traces })]);
+    const result = await model.doScore?.({ messages: [], rawPrompt: "Once", continuations: [" upon"] });
+    expect(result?.continuations[0]?.logprob).toBe(-1.5);
+    expect(records[0]).toMatchObject({
+      operation: "score",
+      parameters: { continuations: [" upon"] },
+      input: { rawPrompt: "Once" },
+      output: { logprobs: [-1.5] },
+      costUsd: 0,
+    });
+  });
 });
+
