@@ -1,11 +1,17 @@
 import { Command, CommanderError } from "commander";
+import { registerAsk } from "./ask-command.js";
+import { registerCache } from "./cache-command.js";
 import { registerChat } from "./chat-command.js";
 import type { GlobalOptions } from "./context.js";
+import { registerIndex } from "./index-command.js";
 import { UsageError } from "./io.js";
 import { registerModels } from "./models-command.js";
+import { registerProgram } from "./program-command.js";
 import { registerRun } from "./run-command.js";
+import { registerSearch } from "./search-command.js";
 import { registerTokens } from "./tokens-command.js";
 import { registerTraces } from "./traces-command.js";
+import { registerUnitTests } from "./unit-tests-command.js";
 import { VERSION } from "./version.js";
 
 /** Prints an expected failure in one or two sentences; unexpected ones get a pointer to WEFT_DEBUG. */
@@ -49,6 +55,12 @@ export function buildProgram(): Command {
   registerModels(program, globals);
   registerTraces(program, globals);
   registerTokens(program, globals);
+  registerProgram(program, globals);
+  registerUnitTests(program, globals);
+  registerIndex(program, globals);
+  registerSearch(program, globals);
+  registerAsk(program, globals);
+  registerCache(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
