@@ -9,8 +9,6 @@
 export { VERSION } from "./cli/version.js";
 export * from "./generate/index.js";
 export * from "./memory/index.js";
-// memory and programs/techniques both define these helpers; the root export uses memory's.
-export { cosineSimilarity, estimateTokens, maximalMarginalRelevance } from "./memory/index.js";
 export * from "./models/index.js";
 export * from "./programs/index.js";
 export * from "./spec/index.js";
