@@ -18,10 +18,13 @@ export interface CliContext {
   registry: ModelRegistry;
   /** Opens the store on first use. */
   store(): Promise<Store>;
-  /** Resolves `--model` (or auto-detects), wrapped with tracing into the store unless `trace` is false. */
+  /**
+   * Resolves `--model` (or auto-detects), wrapped with tracing into the store unless `trace` is false,
+   * and with the result cache when `cache` is true.
+   */
   model(
     explicit: string | undefined,
-    opts?: { trace?: boolean; sessionId?: string },
+    opts?: { trace?: boolean; cache?: boolean; sessionId?: string },
   ): Promise<{ model: LanguageModel; source: string }>;
   close(): Promise<void>;
 }
@@ -54,15 +57,17 @@ export async function createCliContext(global: GlobalOptions): Promise<CliContex
       const { resolveModelId } = await import("../models/auto-detect.js");
       const chosen = await resolveModelId({ explicit, config, env, cwd });
       const base = await registry.languageModel(chosen.id);
-      if (opts.trace === false) return { model: base, source: chosen.source };
-      const { wrapModel, tracingMiddleware } = await import("../generate/index.js");
-      const traces = (await store()).traces;
-      return {
-        model: wrapModel(base, [
-          tracingMiddleware({ traces, sessionId: opts.sessionId, modelFacts: config.modelFacts }),
-        ]),
-        source: chosen.source,
-      };
+      if (opts.trace === false && !opts.cache) return { model: base, source: chosen.source };
+      const { wrapModel, tracingMiddleware, cachingMiddleware } = await import("../generate/index.js");
+      const opened = await store();
+      const middleware = [
+        ...(opts.trace === false
+          ? []
+          : [tracingMiddleware({ traces: opened.traces, sessionId: opts.sessionId, modelFacts: config.modelFacts })]),
+        // Inside tracing, so a cache hit is still traced (as cached, at no cost).
+        ...(opts.cache ? [cachingMiddleware({ cache: opened.cache })] : []),
+      ];
+      return { model: wrapModel(base, middleware), source: chosen.source };
     },
     async close() {
       await registry.dispose();

@@ -17,6 +17,7 @@ interface ProgramRunOptions {
   json?: boolean;
   stream?: boolean;
   trace?: boolean;
+  cache?: boolean;
 }
 
 /** Exit code of a program that stopped at `{{await}}` for a value it was not given. */
@@ -94,6 +95,7 @@ export function registerProgram(program: Command, globals: () => GlobalOptions):
     .option("--retries <n>", "retries on rate limits, 5xx and dropped connections", "2")
     .option("--no-stream", "print the transcript at the end instead of streaming it")
     .option("--no-trace", "do not record model calls in the trace store")
+    .option("--no-cache", "do not reuse cached results of deterministic gen/select calls (weft cache clear empties it)")
     .option("--json", "print one JSON object: variables, transcript, usage, costUsd (and awaiting)")
     .addHelpText(
       "after",
@@ -129,7 +131,9 @@ Examples:
       const { createCliContext } = await import("./context.js");
       const ctx = await createCliContext(globals());
       try {
-        const model = compiled.usesModel ? (await ctx.model(opts.model, { trace: opts.trace })).model : undefined;
+        const model = compiled.usesModel
+          ? (await ctx.model(opts.model, { trace: opts.trace, cache: opts.cache !== false })).model
+          : undefined;
         const stream = !opts.json && opts.stream !== false && Boolean(process.stdout.isTTY);
         let last = "";
         const result = await runProgram(compiled, {

@@ -46,6 +46,27 @@ describe("weft program run", () => {
     expect(out.usage.outputTokens).toBeGreaterThan(0);
   });
 
+  it("caches deterministic gen and select results in the store, visible in the traces", async () => {
+    const dir = tempDir("weft-program-cache-");
+    writeFileSync(join(dir, "story.hbs"), readFileSync(join(cwd, "story.hbs")));
+    const args = ["program", "run", "story.hbs", "--model", MODEL, "--json"];
+    const first = JSON.parse((await runWeft(args, { cwd: dir, env })).stdout);
+    const second = JSON.parse((await runWeft(args, { cwd: dir, env })).stdout);
+    expect(second.variables).toEqual(first.variables);
+    const traces = JSON.parse((await runWeft(["traces", "--json", "--limit", "10"], { cwd: dir, env })).stdout);
+    // Newest first: the second run's score and generate calls came from the cache, the first run's did not.
+    expect(traces.map((t: { operation: string; cached: boolean }) => [t.operation, t.cached])).toEqual([
+      ["generate", true],
+      ["score", true],
+      ["generate", false],
+      ["score", false],
+    ]);
+    const uncached = await runWeft([...args, "--no-cache"], { cwd: dir, env });
+    expect(JSON.parse(uncached.stdout).variables).toEqual(first.variables);
+    const after = JSON.parse((await runWeft(["traces", "--json", "--limit", "2"], { cwd: dir, env })).stdout);
+    expect(after.map((t: { cached: boolean }) => t.cached)).toEqual([false, false]);
+  });
+
   it("stops at await with exit code 3, saves the state, and resumes without regenerating", async () => {
     const state = join(cwd, "await.state.json");
     const args = ["program", "run", "await.hbs", "--model", MODEL, "--no-trace", "--state", state];

@@ -19,6 +19,8 @@ export interface ProgramCall {
   method: string;
   usage: Usage;
   costUsd: number | null;
+  /** Served from the result cache (cost 0). */
+  cached?: boolean;
   /** 1-based line of the tag in its program. */
   line: number;
 }
@@ -106,11 +108,11 @@ export function createModelCaller(model: LanguageModel, run: RunOptions): ModelC
       const stream = streamText(settings);
       for await (const delta of stream.textStream) request.onDelta(delta);
       const done = await stream.done;
-      note({ ...base, method: "stream", usage: done.usage, costUsd: done.costUsd });
+      note({ ...base, method: "stream", usage: done.usage, costUsd: done.costUsd, cached: done.cached });
       return [done.text];
     }
     const r = await generateText({ ...settings, ...(count > 1 ? { n: count } : {}) });
-    note({ ...base, method: "generate", usage: r.usage, costUsd: r.costUsd });
+    note({ ...base, method: "generate", usage: r.usage, costUsd: r.costUsd, cached: r.cached });
     return count > 1 ? r.choices.map((c) => c.text) : [r.text];
   }
 
