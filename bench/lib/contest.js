@@ -1,0 +1,36 @@
+import { timeCalls } from "./loop.js";
+import { reply, runWorker } from "./process.js";
+import { median } from "./stats.js";
+
+/**
+ * Runs every competitor of an in-process benchmark, each in its own fresh process, for `passes`
+ * passes in turn (A B C D, A B C D, ...), and pools each competitor's batch timings.
+ */
+export function runCompetitors(file, names, { passes = 2, rounds = 5 } = {}) {
+  const pooled = Object.fromEntries(names.map((n) => [n, { samples: [], batch: 0, check: undefined }]));
+  for (let p = 0; p < passes; p++) {
+    for (const name of names) {
+      const result = runWorker(file, [name, String(rounds)]);
+      pooled[name].samples.push(...result.samples);
+      pooled[name].batch = result.batch;
+      pooled[name].check = result.check;
+    }
+  }
+  for (const entry of Object.values(pooled)) entry.medianUs = median(entry.samples);
+  return pooled;
+}
+
+/**
+ * The worker side: `setups[name]()` returns `{ call, afterBatch?, check? }`; `check()` runs one
+ * call outside the timing and returns what the parent prints to show the call did real work.
+ * `timing` overrides timeCalls' warm-up options.
+ */
+export async function workerMain(setups, argv, timing = {}) {
+  const [name, rounds] = argv;
+  const setup = setups[name];
+  if (!setup) throw new Error(`unknown competitor ${name}; expected one of ${Object.keys(setups).join(", ")}`);
+  const { call, afterBatch, check } = await setup();
+  const checked = check ? await check() : undefined;
+  const result = await timeCalls(call, { ...timing, rounds: Number(rounds), afterBatch });
+  reply({ ...result, check: checked });
+}
