@@ -58,6 +58,31 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
   });
   const cost = (model: { provider: string; modelId: string }, usage: Usage) =>
     costOf({ provider: model.provider, modelId: model.modelId, usage, overrides: options.modelFacts });
+  type Pending = ReturnType<typeof base>;
+  const succeeded = (
+    record: Pending,
+    model: { provider: string; modelId: string },
+    started: number,
+    done: { output: unknown; usage: Usage; cached?: boolean },
+  ) =>
+    save({
+      ...record,
+      output: done.output,
+      usage: done.usage,
+      costUsd: done.cached ? 0 : cost(model, done.usage),
+      latencyMs: performance.now() - started,
+      error: null,
+      cached: done.cached === true,
+    });
+  const failed = (record: Pending, started: number, error: unknown, output: unknown = null) =>
+    save({
+      ...record,
+      output,
+      usage: {},
+      costUsd: null,
+      latencyMs: performance.now() - started,
+      error: errorOf(error),
+    });
 
   return {
     async wrapGenerate({ model, options: call, next }) {
@@ -65,26 +90,14 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
       const started = performance.now();
       try {
         const result = await next();
-        const cached = result.cached === true;
-        await save({
-          ...record,
+        await succeeded(record, model, started, {
           output: { choices: result.choices, response: result.response, warnings: result.warnings },
           usage: result.usage,
-          costUsd: cached ? 0 : cost(model, result.usage),
-          latencyMs: performance.now() - started,
-          error: null,
-          cached,
+          cached: result.cached,
         });
         return result;
       } catch (error) {
-        await save({
-          ...record,
-          output: null,
-          usage: {},
-          costUsd: null,
-          latencyMs: performance.now() - started,
-          error: errorOf(error),
-        });
+        await failed(record, started, error);
         throw error;
       }
     },
@@ -96,26 +109,14 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
       const started = performance.now();
       try {
         const result = await next();
-        const cached = result.cached === true;
-        await save({
-          ...record,
+        await succeeded(record, model, started, {
           output: { logprobs: result.continuations.map((c) => c.logprob) },
           usage: result.usage,
-          costUsd: cached ? 0 : cost(model, result.usage),
-          latencyMs: performance.now() - started,
-          error: null,
-          cached,
+          cached: result.cached,
         });
         return result;
       } catch (error) {
-        await save({
-          ...record,
-          output: null,
-          usage: {},
-          costUsd: null,
-          latencyMs: performance.now() - started,
-          error: errorOf(error),
-        });
+        await failed(record, started, error);
         throw error;
       }
     },
@@ -126,14 +127,7 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
       try {
         result = await next();
       } catch (error) {
-        await save({
-          ...record,
-          output: null,
-          usage: {},
-          costUsd: null,
-          latencyMs: performance.now() - started,
-          error: errorOf(error),
-        });
+        await failed(record, started, error);
         throw error;
       }
       const inner = result.stream;
@@ -150,24 +144,12 @@ export function tracingMiddleware(options: TracingOptions): LanguageModelMiddlew
             yield part;
           }
         } catch (error) {
-          await save({
-            ...record,
-            output: { text, toolCalls, partial: true },
-            usage: {},
-            costUsd: null,
-            latencyMs: performance.now() - started,
-            error: errorOf(error),
-          });
+          await failed(record, started, error, { text, toolCalls, partial: true });
           throw error;
         }
-        const usage = finish?.usage ?? {};
-        await save({
-          ...record,
+        await succeeded(record, model, started, {
           output: { text, toolCalls, finishReason: finish?.finishReason ?? "unknown", response: finish?.response },
-          usage,
-          costUsd: cached ? 0 : cost(model, usage),
-          latencyMs: performance.now() - started,
-          error: null,
+          usage: finish?.usage ?? {},
           cached,
         });
       }
