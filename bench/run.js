@@ -10,6 +10,8 @@ const benchmarks = [
   ["import-cost", () => import("./import-cost.js")],
   ["cli-cold-start", () => import("./cli-cold-start.js")],
   ["local-tokens", () => import("./local-tokens.js")],
+  ["programs-overhead", () => import("./programs-overhead.js")],
+  ["programs-select", () => import("./programs-select.js")],
 ];
 
 const only = process.argv.slice(2);
