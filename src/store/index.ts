@@ -14,3 +14,4 @@ export {
 } from "./postgres-store.js";
 export { searchTerms } from "./search-terms.js";
 export { DEFAULT_STORE_PATH, openSqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
+export { DEFAULT_VECTOR_INDEX_THRESHOLD, type VectorIndexEvent, type VectorIndexOptions } from "./vector-index.js";

@@ -18,6 +18,7 @@ import {
   toLimit,
 } from "./records.js";
 import { fts5Query } from "./search-terms.js";
+import type { SqliteVectorIndex } from "./vector-index.js";
 
 type VectorConfig = { embedder: string; dimensions: number };
 
@@ -98,8 +99,25 @@ function documentFilter(options: ChunkSearchOptions): { sql: string; params: unk
   };
 }
 
-/** The document part of a SQLite store. */
-export function createSqliteDocuments(db: Database, location: string): DocumentStore {
+/**
+ * Nearest chunks by exact cosine similarity, over all chunks or only the candidate rows (`seq`s
+ * as one JSON parameter) an approximate index proposed. Zero vectors have no cosine distance
+ * (NULL); they never match.
+ */
+function nearestSql(candidates: boolean, filterSql: string): string {
+  return `SELECT * FROM (
+      SELECT ${HIT_COLUMNS}, c.seq, 1 - vec_distance_cosine(c.embedding, ?) AS score
+      FROM chunks c JOIN documents d ON d.id = c.document_id
+      WHERE ${candidates ? "c.seq IN (SELECT value FROM json_each(?)) AND" : ""}
+        c.embedding IS NOT NULL AND length(c.embedding) = ? ${filterSql}
+    ) WHERE score IS NOT NULL ORDER BY score DESC, seq LIMIT ?`;
+}
+
+/**
+ * The document part of a SQLite store; with `vectorIndex`, large stores answer vector queries
+ * from the approximate index.
+ */
+export function createSqliteDocuments(db: Database, location: string, vectorIndex?: SqliteVectorIndex): DocumentStore {
   const selectConfig = db.prepare("SELECT value FROM settings WHERE key = 'vector'");
   const upsertConfig = db.prepare(
     "INSERT INTO settings (key, value) VALUES ('vector', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -200,19 +218,24 @@ export function createSqliteDocuments(db: Database, location: string): DocumentS
         return (db.prepare(sql).all(match, ...filter.params, limit) as SqliteHitRow[]).map(hitFromSqlite);
       }),
     searchVector: (vector, options = {}) =>
-      guard(location, "search vectors", () => {
+      guard(location, "search vectors", async () => {
         checkQueryVector(vector, vectorConfig()?.dimensions);
         const limit = toLimit(options.limit, DEFAULT_SEARCH_LIMIT);
         if (limit === 0 || options.documentIds?.length === 0) return [];
         const filter = documentFilter(options);
-        // Zero vectors have no cosine distance (NULL); they never match.
-        const sql = `SELECT * FROM (
-            SELECT ${HIT_COLUMNS}, c.seq, 1 - vec_distance_cosine(c.embedding, ?) AS score
-            FROM chunks c JOIN documents d ON d.id = c.document_id
-            WHERE c.embedding IS NOT NULL AND length(c.embedding) = ? ${filter.sql}
-          ) WHERE score IS NOT NULL ORDER BY score DESC, seq LIMIT ?`;
-        const rows = db.prepare(sql).all(encodeVector(vector), vector.length * 4, ...filter.params, limit);
-        return (rows as SqliteHitRow[]).map(hitFromSqlite);
+        const query = encodeVector(vector);
+        const nearest = (candidates: number[] | undefined, max: number) => {
+          const params = candidates === undefined ? [] : [JSON.stringify(candidates)];
+          const sql = nearestSql(candidates !== undefined, filter.sql);
+          const rows = db.prepare(sql).all(query, ...params, vector.length * 4, ...filter.params, max);
+          return (rows as SqliteHitRow[]).map(hitFromSqlite);
+        };
+        const approximate = await vectorIndex?.search(vector, {
+          limit,
+          documentIds: options.documentIds,
+          rank: (seqs, max) => nearest(seqs, max),
+        });
+        return approximate ?? nearest(undefined, limit);
       }),
     count: () => guard(location, "count documents", () => selectCount.get() as { documents: number; chunks: number }),
   };

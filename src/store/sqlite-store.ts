@@ -26,6 +26,7 @@ import {
 } from "./records.js";
 import { createSqliteDocuments } from "./sqlite-documents.js";
 import { migrateSqlite } from "./sqlite-migrations.js";
+import { createSqliteVectorIndex, type VectorIndexOptions } from "./vector-index.js";
 
 /** Where the store lives when neither `--store` nor config names one, relative to the project folder. */
 export const DEFAULT_STORE_PATH = ".weft/weft.db";
@@ -35,6 +36,11 @@ export interface SqliteStoreOptions {
   path: string;
   /** How long a write waits for another process's lock before failing; default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * The approximate (HNSW) vector index used from `threshold` vectors (default 20,000) when the
+   * optional package `usearch` is installed; kept in `<path>.hnsw`. `false` keeps search exact.
+   */
+  vectorIndex?: VectorIndexOptions | false;
 }
 
 type Db = Database.Database;
@@ -255,6 +261,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     if (StoreError.isInstance(cause)) throw cause;
     throw openFailure(location, cause);
   }
+  const vectorIndex =
+    options.vectorIndex === false
+      ? undefined
+      : createSqliteVectorIndex({
+          ...options.vectorIndex,
+          db,
+          file: location === ":memory:" ? undefined : `${location}.hnsw`,
+        });
   return {
     specificationVersion: "weft-store-1",
     kind: "sqlite",
@@ -262,14 +276,16 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     traces: createTraces(db, location),
     sessions: createSessions(db, location),
     cache: createCache(db, location),
-    documents: createSqliteDocuments(db, location),
+    documents: createSqliteDocuments(db, location, vectorIndex),
     schemaVersion: () =>
       guard(location, "read the schema version", () => {
         const row = db.prepare("SELECT max(version) AS version FROM weft_migrations").get() as { version: number };
         return row.version;
       }),
     close: async () => {
-      if (db.open) db.close();
+      if (!db.open) return;
+      vectorIndex?.close();
+      db.close();
     },
   };
 }
