@@ -50,7 +50,7 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
   const { model, call, run } = prepareCall(options);
   const started = performance.now();
   const { value: result, attempts } = await attemptWithRetries(run, (abortSignal) =>
-    model.doGenerate({ ...call, abortSignal }),
+    model.doGenerate({ abortSignal, ...call }),
   );
   const first = result.choices[0] ?? { text: "", toolCalls: [], finishReason: "unknown" as const };
   const cached = result.cached === true;

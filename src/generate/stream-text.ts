@@ -68,7 +68,7 @@ export function streamText(options: StreamTextOptions): StreamTextResult {
     const { signal, dispose } = callSignal(policy);
     try {
       const { value: result, attempts } = await withRetries(
-        () => raceSignal(model.doStream({ ...call, abortSignal: signal }), signal),
+        () => raceSignal(model.doStream({ abortSignal: signal, ...call }), signal),
         { maxRetries: policy.maxRetries, initialDelayMs: policy.retryDelayMs, abortSignal: policy.abortSignal },
       );
       for await (const part of result.stream) {
