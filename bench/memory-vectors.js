@@ -29,7 +29,7 @@ function createUnitVectors(seed) {
 }
 
 /**
- * The same vectors copied into a sqlite-vec \`vec0\` table (its own compact storage, exact KNN), and
+ * The same vectors copied into a sqlite-vec `vec0` table (its own compact storage, exact KNN), and
  * every vector loaded into one Float32Array for the plain JavaScript scan.
  */
 function openAlternatives(location) {
@@ -37,16 +37,15 @@ function openAlternatives(location) {
   const db = new Database(location);
   require("sqlite-vec").load(db);
   const start = performance.now();
-  db.exec(\`CREATE VIRTUAL TABLE bench_vec USING vec0(embedding float[\${DIMENSIONS}] distance_metric=cosine);
-    INSERT INTO bench_vec (rowid, embedding) SELECT seq, embedding FROM chunks WHERE embedding IS NOT NULL;\`);
+  db.exec(`CREATE VIRTUAL TABLE bench_vec USING vec0(embedding float[${DIMENSIONS}] distance_metric=cosine);
+    INSERT INTO bench_vec (rowid, embedding) SELECT seq, embedding FROM chunks WHERE embedding IS NOT NULL;`);
   const vec0BuildMs = performance.now() - start;
   const knn = db.prepare(
     "SELECT c.id FROM bench_vec v JOIN chunks c ON c.seq = v.rowid WHERE v.embedding MATCH ? AND k = ? ORDER BY v.distance",
   );
   return {
     vec0BuildMs,
-    vec0: (vector) =>
-      knn.all(Buffer.from(new Float32Array(vector).buffer), K).map((row) => row.id),
+    vec0: (vector) => knn.all(Buffer.from(new Float32Array(vector).buffer), K).map((row) => row.id),
     loadAll: () => {
       const rows = db.prepare("SELECT id, embedding FROM chunks WHERE embedding IS NOT NULL ORDER BY seq").all();
       const all = new Float32Array(rows.length * DIMENSIONS);
@@ -89,16 +88,25 @@ async function measure() {
       const id = `batch-${first}`;
       const chunks = [];
       for (let n = first; n < Math.min(COUNT, first + BATCH); n++) {
-        chunks.push({ id: `v${n}`, documentId: id, ordinal: n - first, text: `vector ${n}`, metadata: {}, embedding: nextVector() });
+        chunks.push({
+          id: `v${n}`,
+          documentId: id,
+          ordinal: n - first,
+          text: `vector ${n}`,
+          metadata: {},
+          embedding: nextVector(),
+        });
       }
       await store.documents.put({ id, source: id, contentHash: id, metadata: {} }, chunks);
     }
     const buildMs = performance.now() - start;
     const queries = Array.from({ length: QUERIES }, createUnitVectors(11));
     const warmup = { warmup: 2 };
-    const weft = await timeEach(queries, (v) =>
-      store.documents.searchVector(v, { limit: K }).then((hits) => hits.map((hit) => hit.chunk.id)),
-    warmup);
+    const weft = await timeEach(
+      queries,
+      (v) => store.documents.searchVector(v, { limit: K }).then((hits) => hits.map((hit) => hit.chunk.id)),
+      warmup,
+    );
     await store.close();
     const alternatives = openAlternatives(location);
     const vec0 = await timeEach(queries, (v) => alternatives.vec0(v), warmup);
@@ -132,9 +140,13 @@ export async function run() {
     id: "memory-vectors",
     title: "Exact vector search latency: 100k vectors × 384 dimensions (embedded store)",
     method: `${COUNT.toLocaleString("en-US")} random unit vectors of ${DIMENSIONS} float32 dimensions, written with \`store.documents.put\` in documents of ${BATCH.toLocaleString("en-US")} chunks (build: ${formatNumber(r.buildMs / 1000)} s) into a SQLite store file under the system temp folder, opened with \`vectorIndex: false\` so that every search is exact (from 20,000 vectors the default store answers from its approximate index instead; not measured here). Each chunk's text is a few bytes, so the figures are for the vectors alone; recall@${K} is against the exact top ${K} of the JavaScript scan. ${QUERIES} random unit query vectors, top ${K}, one at a time after 2 warm-up queries.`,
-    columns: ["search", "how", "ms p50", "ms p95", `recall@$K`],
+    columns: ["search", "how", "ms p50", "ms p95", `recall@${K}`],
     rows: [
-      row("`store.documents.searchVector(v, { limit: 10 })`", "sqlite-vec `vec_distance_cosine` over every chunk row", r.weft),
+      row(
+        "`store.documents.searchVector(v, { limit: 10 })`",
+        "sqlite-vec `vec_distance_cosine` over every chunk row",
+        r.weft,
+      ),
       row(
         "sqlite-vec `vec0` table, `MATCH ? AND k = 10`",
         `the same vectors copied into sqlite-vec's own exact KNN table (built in ${formatNumber(r.vec0BuildMs / 1000)} s)`,
@@ -142,7 +154,7 @@ export async function run() {
       ),
       row(
         "reference: plain JavaScript scan",
-        `all vectors in one Float32Array (loaded in $formatNumber(r.loadMs / 1000)s), dot products, 1 core`,
+        `all vectors in one Float32Array (loaded in ${formatNumber(r.loadMs / 1000)} s), dot products, 1 core`,
         r.scan,
       ),
     ],

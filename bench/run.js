@@ -12,6 +12,10 @@ const benchmarks = [
   ["local-tokens", () => import("./local-tokens.js")],
   ["programs-overhead", () => import("./programs-overhead.js")],
   ["programs-select", () => import("./programs-select.js")],
+  ["memory-scifact", () => import("./memory-scifact.js")],
+  ["memory-hotpotqa", () => import("./memory-hotpotqa.js")],
+  ["memory-indexing", () => import("./memory-indexing.js")],
+  ["memory-vectors", () => import("./memory-vectors.js")],
 ];
 
 const only = process.argv.slice(2);
