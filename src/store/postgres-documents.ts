@@ -121,13 +121,19 @@ export function createPostgresDocuments(db: TransactionalClient, s: string, loca
       }),
     put: (document, chunks) =>
       guard(location, `save document '${document.id}'`, async () => {
-        const { rows } = await db.query(
-          `SELECT vector_dims(embedding) AS dimensions FROM ${s}.chunks
-           WHERE embedding IS NOT NULL AND document_id <> $1 LIMIT 1`,
-          [document.id],
-        );
-        const existing = (rows[0] as { dimensions: number } | undefined)?.dimensions;
-        checkChunks(document, chunks, (await vectorConfig())?.dimensions ?? existing);
+        // Only a put with vectors needs the stored dimension; the lookup scans chunks, so skip it otherwise.
+        const hasVectors = chunks.some((c) => c.embedding !== undefined);
+        const known = hasVectors ? (await vectorConfig())?.dimensions : undefined;
+        let existing: number | undefined;
+        if (hasVectors && known === undefined) {
+          const { rows } = await db.query(
+            `SELECT vector_dims(embedding) AS dimensions FROM ${s}.chunks
+             WHERE embedding IS NOT NULL AND document_id <> $1 LIMIT 1`,
+            [document.id],
+          );
+          existing = (rows[0] as { dimensions: number } | undefined)?.dimensions;
+        }
+        checkChunks(document, chunks, known ?? existing);
         await db.transaction(async (tx) => {
           await tx.query(`DELETE FROM ${s}.chunks WHERE document_id = $1`, [document.id]);
           await tx.query(

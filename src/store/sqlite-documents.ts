@@ -184,8 +184,14 @@ export function createSqliteDocuments(db: Database, location: string, vectorInde
       }),
     put: (document, chunks) =>
       guard(location, `save document '${document.id}'`, () => {
-        const existing = otherDimensions.get(document.id) as { dimensions: number } | undefined;
-        checkChunks(document, chunks, vectorConfig()?.dimensions ?? existing?.dimensions);
+        // Only a put with vectors needs the stored dimension; the lookup scans chunks, so skip it otherwise.
+        const hasVectors = chunks.some((c) => c.embedding !== undefined);
+        const known = hasVectors ? vectorConfig()?.dimensions : undefined;
+        const existing =
+          hasVectors && known === undefined
+            ? (otherDimensions.get(document.id) as { dimensions: number } | undefined)
+            : undefined;
+        checkChunks(document, chunks, known ?? existing?.dimensions);
         replace(document, chunks);
       }),
     get: (id) =>
@@ -212,9 +218,14 @@ export function createSqliteDocuments(db: Database, location: string, vectorInde
         const limit = toLimit(options.limit, DEFAULT_SEARCH_LIMIT);
         if (match === undefined || limit === 0 || options.documentIds?.length === 0) return [];
         const filter = documentFilter(options);
-        const sql = `SELECT ${HIT_COLUMNS}, -bm25(chunks_fts) AS score
-          FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid JOIN documents d ON d.id = c.document_id
-          WHERE chunks_fts MATCH ? ${filter.sql} ORDER BY score DESC, c.seq LIMIT ?`;
+        // Rank and cut inside FTS5 first, then read text and document columns for the top rows only:
+        // joining first read the text of every matching row before sorting.
+        const inner = filter.sql ? "AND rowid IN (SELECT seq FROM chunks c WHERE 1 " + filter.sql + ")" : "";
+        const sql = `SELECT ${HIT_COLUMNS}, -top.score_rank AS score FROM (
+            SELECT rowid, bm25(chunks_fts) AS score_rank FROM chunks_fts
+            WHERE chunks_fts MATCH ? ${inner} ORDER BY score_rank, rowid LIMIT ?
+          ) top JOIN chunks c ON c.seq = top.rowid JOIN documents d ON d.id = c.document_id
+          ORDER BY top.score_rank, c.seq`;
         return (db.prepare(sql).all(match, ...filter.params, limit) as SqliteHitRow[]).map(hitFromSqlite);
       }),
     searchVector: (vector, options = {}) =>
