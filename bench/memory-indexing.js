@@ -2,7 +2,6 @@
 // unchanged corpus, and BM25 query latency at about 5k and 100k chunks.
 import { writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMain, reply, runWorker } from "./lib/process.js";
@@ -17,17 +16,13 @@ import {
 } from "./lib/retrieval-data.js";
 import { timeEach } from "./lib/retrieval-metrics.js";
 import { formatNumber, median } from "./lib/stats.js";
-import { dropStopWords } from "./lib/stop-words.js";
 import { renderResult } from "./lib/table.js";
 
 const file = fileURLToPath(import.meta.url);
-const require = createRequire(import.meta.url);
 const LARGE = 100_000;
 const BATCH = 1_000;
 const QUERIES_SMALL = 100;
 const QUERIES_LARGE = 30;
-// weft's search asks the store for max(50, 4k) candidates; the proposed SQL gets the same depth.
-const DEPTH = 50;
 
 /** Chunk n of the scaled corpus: the SciFact passages first, then copies with one word in ten replaced. */
 function createChunkText(docs, seed = 1) {
@@ -42,30 +37,9 @@ function createChunkText(docs, seed = 1) {
   };
 }
 
-/** The store's search SQL reshaped as proposed: FTS5 ranks and cuts to the top first, then the join. */
-function openProposedSearch(location, fts5Query) {
-  const Database = require("better-sqlite3");
-  const db = new Database(location, { readonly: true });
-  const statement = db.prepare(`SELECT c.id, c.document_id, c.ordinal, c.text, c.metadata, c.embedding,
-      d.source AS doc_source, d.content_hash AS doc_content_hash, d.title AS doc_title, d.metadata AS doc_metadata,
-      d.updated_at AS doc_updated_at, -m.rank AS score
-    FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) m
-    JOIN chunks c ON c.seq = m.rowid JOIN documents d ON d.id = c.document_id
-    ORDER BY m.rank, c.seq`);
-  return {
-    search: (query, k) =>
-      statement
-        .all(fts5Query(dropStopWords(query)), DEPTH)
-        .slice(0, k)
-        .map((row) => ({ ...row, metadata: JSON.parse(row.metadata), doc_metadata: JSON.parse(row.doc_metadata) })),
-    close: () => db.close(),
-  };
-}
-
 async function measure() {
   const { docs, queries } = loadSciFact();
   const { openStore, indexPaths, search } = await import("../dist/index.js");
-  const { fts5Query } = await import("../dist/store/search-terms.js");
   const out = {};
   const scratch = createScratch("indexing");
   try {
@@ -116,18 +90,11 @@ async function measure() {
         next += chunks.length;
       }
     };
-    const proposed = openProposedSearch(location, fts5Query);
     const latency = async (count) => {
       const sample = evenSample(queries, count).map((q) => q.text);
       const warmup = { warmup: 3 };
       const weft = await timeEach(sample, (query) => search({ store, query, k: 10, mode: "text" }), warmup);
-      const noStop = await timeEach(
-        sample,
-        (query) => search({ store, query: dropStopWords(query), k: 10, mode: "text" }),
-        warmup,
-      );
-      const sql = await timeEach(sample, (query) => proposed.search(query, 10), warmup);
-      return { count, chunks: (await store.documents.count()).chunks, weft, noStop, sql };
+      return { count, chunks: (await store.documents.count()).chunks, weft };
     };
     await grow(docs.length);
     out.small = await latency(QUERIES_SMALL);
@@ -147,7 +114,6 @@ async function measure() {
       onePut.push(performance.now() - begin);
     }
     out.onePutMs = median(onePut);
-    proposed.close();
     await store.close();
   } finally {
     scratch.remove();
@@ -159,15 +125,11 @@ const ms = (value) => (value >= 1000 ? `${formatNumber(value / 1000)} s` : `${fo
 const mb = (bytes) => `${formatNumber(bytes / 1e6)} MB`;
 const count = (n) => n.toLocaleString("en-US");
 
-function latencyRows({ count: n, chunks, weft, noStop, sql }) {
+function latencyRows({ count: n, chunks, weft }) {
   const corpus = `${count(chunks)} chunks; ${n} SciFact queries`;
   const time = (t) => `p50 ${ms(t.p50)}, p95 ${ms(t.p95)}`;
   const rate = (t) => `${formatNumber(1000 / t.p50)} queries/s`;
-  return [
-    ['`search({ mode: "text", k: 10 })`', corpus, time(weft), rate(weft)],
-    ["the same, stop words dropped from the query (proposal)", corpus, time(noStop), rate(noStop)],
-    ["stop words dropped + FTS5 top 50 before the join (proposed SQL)", corpus, time(sql), rate(sql)],
-  ];
+  return [['`search({ mode: "text", k: 10 })`', corpus, time(weft), rate(weft)]];
 }
 
 /** Runs the benchmark (in a fresh process) and returns its result for the report. */
@@ -183,7 +145,7 @@ export async function run() {
   const { files, grow } = r;
   return {
     ...base,
-    method: `Full text only (no embedder), SQLite store files under the system temp folder. Indexing: the ${count(files.count)} SciFact abstracts written as Markdown files (\`# title\`, blank line, abstract) and indexed with \`indexPaths\` (default chunking: 300 tokens, 50 overlap), then indexed again with nothing changed. Latency: a second store filled with \`store.documents.put\` in documents of ${count(BATCH)} chunks — the ${count(files.count)} SciFact passages first (measured there), then copies of them with one word in ten replaced by a random made-up word up to ${count(LARGE)} chunks (measured again); queries are SciFact train claims spread over the set, one at a time after 3 warm-up queries. The proposal rows use the same store: the second changes only the query text, the third runs the proposed SQL through better-sqlite3 directly.`,
+    method: `Full text only (no embedder), SQLite store files under the system temp folder. Indexing: the ${count(files.count)} SciFact abstracts written as Markdown files (\`# title\`, blank line, abstract) and indexed with \`indexPaths\` (default chunking: 300 tokens, 50 overlap), then indexed again with nothing changed. Latency: a second store filled with \`store.documents.put\` in documents of ${count(BATCH)} chunks — the ${count(files.count)} SciFact passages first (measured there), then copies of them with one word in ten replaced by a random made-up word up to ${count(LARGE)} chunks (measured again); queries are SciFact train claims spread over the set, one at a time after 3 warm-up queries.`,
     columns: ["what", "corpus", "time", "rate"],
     rows: [
       [
