@@ -245,3 +245,67 @@ export class StoreError extends WeftError {
   }
   static override isInstance = isCode<StoreError>("store");
 }
+
+/** A data file could not be loaded (unreadable, corrupt, wrong format, no tables). */
+export class DataLoadError extends WeftError {
+  readonly path: string;
+  constructor(opts: { path: string; message: string; cause?: unknown }) {
+    super("data-load", opts.message, { cause: opts.cause });
+    this.path = opts.path;
+  }
+  static override isInstance = isCode<DataLoadError>("data-load");
+}
+
+/**
+ * SQL that weft will not run: not exactly one read-only statement, unknown table or column, a
+ * forbidden function, or an engine error. `reason` is short and machine-readable.
+ */
+export class SqlRejectedError extends WeftError {
+  readonly sql: string;
+  readonly reason:
+    | "empty"
+    | "multiple-statements"
+    | "not-read-only"
+    | "forbidden"
+    | "syntax"
+    | "unknown-object"
+    | "timeout"
+    | "too-large"
+    | "engine";
+  constructor(opts: { sql: string; reason: SqlRejectedError["reason"]; message: string; cause?: unknown }) {
+    super("sql-rejected", opts.message, { cause: opts.cause });
+    this.sql = opts.sql;
+    this.reason = opts.reason;
+  }
+  static override isInstance = isCode<SqlRejectedError>("sql-rejected");
+}
+
+/** A tool refused a request on safety grounds: blocked address, path outside the workspace, sandbox limit. */
+export class ToolSafetyError extends WeftError {
+  readonly tool: string;
+  constructor(opts: { tool: string; message: string; cause?: unknown }) {
+    super("tool-safety", opts.message, { cause: opts.cause });
+    this.tool = opts.tool;
+  }
+  static override isInstance = isCode<ToolSafetyError>("tool-safety");
+}
+
+/** A tool failed while running (bad arguments it could not use, upstream error, sandbox error). */
+export class ToolExecutionError extends WeftError {
+  readonly tool: string;
+  constructor(opts: { tool: string; message: string; cause?: unknown; retryable?: boolean }) {
+    super("tool-execution", opts.message, { cause: opts.cause, retryable: opts.retryable });
+    this.tool = opts.tool;
+  }
+  static override isInstance = isCode<ToolExecutionError>("tool-execution");
+}
+
+/** An MCP server could not be started, reached or understood. */
+export class McpError extends WeftError {
+  readonly server: string;
+  constructor(opts: { server: string; message: string; cause?: unknown }) {
+    super("mcp", opts.message, { cause: opts.cause });
+    this.server = opts.server;
+  }
+  static override isInstance = isCode<McpError>("mcp");
+}
