@@ -6,7 +6,9 @@
  * const { text } = await generateText({ model: createOpenAI().languageModel("gpt-4o-mini"), prompt: "Hello" });
  */
 
+export * from "./agents/index.js";
 export { VERSION } from "./cli/version.js";
+export * from "./data/index.js";
 export * from "./generate/index.js";
 export * from "./memory/index.js";
 export * from "./models/index.js";

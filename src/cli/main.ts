@@ -1,10 +1,13 @@
 import { Command, CommanderError } from "commander";
+import { registerAgent } from "./agent-command.js";
 import { registerAsk } from "./ask-command.js";
 import { registerCache } from "./cache-command.js";
 import { registerChat } from "./chat-command.js";
 import type { GlobalOptions } from "./context.js";
+import { registerData } from "./data-command.js";
 import { registerIndex } from "./index-command.js";
 import { UsageError } from "./io.js";
+import { registerMcp } from "./mcp-command.js";
 import { registerModels } from "./models-command.js";
 import { registerProgram } from "./program-command.js";
 import { registerRun } from "./run-command.js";
@@ -61,6 +64,9 @@ export function buildProgram(): Command {
   registerSearch(program, globals);
   registerAsk(program, globals);
   registerCache(program, globals);
+  registerData(program, globals);
+  registerAgent(program, globals);
+  registerMcp(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

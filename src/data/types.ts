@@ -63,7 +63,7 @@ export interface QueryResult {
   durationMs: number;
 }
 
-export interface RunOptions {
+export interface SqlRunOptions {
   /** Rows returned at most (default 1000). The query is cut off, not re-written. */
   maxRows?: number;
   /** Wall-clock limit (default 10 s); the engine interrupts the query. */
@@ -85,7 +85,7 @@ export interface DataSource {
   /** Checks without running: parse, one statement, read-only, objects exist (EXPLAIN / prepare). */
   check(sql: string): Promise<void>;
   /** check + run with a row limit and a timeout on a read-only connection. */
-  run(sql: string, options?: RunOptions): Promise<QueryResult>;
+  run(sql: string, options?: SqlRunOptions): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
