@@ -16,6 +16,7 @@ const benchmarks = [
   ["memory-hotpotqa", () => import("./memory-hotpotqa.js")],
   ["memory-indexing", () => import("./memory-indexing.js")],
   ["memory-vectors", () => import("./memory-vectors.js")],
+  ["agent-overhead", () => import("./agent-overhead.js")],
 ];
 
 const only = process.argv.slice(2);
