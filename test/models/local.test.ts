@@ -49,7 +49,7 @@ describe.skipIf(!hasStories)("local provider on stories260K", () => {
     expect(model.provider).toBe("local");
     expect(model.modelId).toBe(STORIES);
     expect(model.capabilities).toEqual({
-      tools: false,
+      tools: true,
       jsonSchema: true,
       logprobs: true,
       multipleChoices: true,

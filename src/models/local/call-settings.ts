@@ -54,7 +54,6 @@ export function resolveCallSettings(options: CallOptions): CallSettings {
     });
   }
   const warnings: string[] = [];
-  if (options.tools?.length) warnings.push("Local models do not support tool calling; the tools were ignored.");
   const temperature = options.temperature ?? DEFAULT_SAMPLING.temperature;
   const greedy = temperature <= 0;
   if (greedy && (options.topK !== undefined || options.topP !== undefined)) {
@@ -139,7 +138,8 @@ export async function createGrammar(
   }
 }
 
-function unenforcedKeywords(schema: unknown, found = new Set<string>()): string[] {
+/** JSON-schema keywords in `schema` that grammars do not enforce, sorted. */
+export function unenforcedKeywords(schema: unknown, found = new Set<string>()): string[] {
   if (Array.isArray(schema)) {
     for (const item of schema) unenforcedKeywords(item, found);
   } else if (schema !== null && typeof schema === "object") {

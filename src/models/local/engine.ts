@@ -68,6 +68,8 @@ export interface ChatRuntime {
   bos: Token | null;
   /** Serialises calls: the context has a single sequence. */
   mutex: Mutex;
+  /** The node-llama-cpp module, for the classes a call builds on the sequence (LlamaChat for tool calls). */
+  lib: NodeLlamaCppModule;
 }
 
 export interface EmbeddingRuntime {
@@ -202,6 +204,7 @@ export function createEngine(options: EngineOptions): Engine {
       chatWrapper: nodeLlama.resolveChatWrapper(model, { warningLogs: false }) ?? new nodeLlama.GeneralChatWrapper(),
       bos: beginningToken(model),
       mutex: entry.mutex,
+      lib: nodeLlama,
     };
   };
 

@@ -9,16 +9,19 @@ import type {
   ScoreResult,
   StreamPart,
   StreamResult,
+  ToolCall,
 } from "../../spec/language-model.js";
 import { createAsyncQueue } from "./async-queue.js";
 import { type CallSettings, createGrammar, resolveCallSettings } from "./call-settings.js";
 import type { ChatRuntime, Engine } from "./engine.js";
 import { chatPrompt, type PreparedPrompt, rawPrompt } from "./prompt.js";
 import { runCompletion, toGenerationError } from "./run-completion.js";
+import { runToolChat } from "./run-tool-chat.js";
 import { scoreContinuations } from "./score.js";
+import { checkToolSchemas, resolveToolMode, type ToolMode } from "./tool-mode.js";
 
 export const LOCAL_CAPABILITIES: ModelCapabilities = {
-  tools: false,
+  tools: true,
   jsonSchema: true,
   logprobs: true,
   multipleChoices: true,
@@ -34,12 +37,20 @@ export interface LocalModelHandle {
   locate(): Promise<string>;
 }
 
+interface ChoiceEvents {
+  text?: (delta: string, index: number) => void;
+  toolCall?: (toolCall: ToolCall, index: number) => void;
+  done?: (choice: Choice, index: number) => void;
+}
+
 interface PreparedCall {
   runtime: ChatRuntime;
   settings: CallSettings;
   prompt: PreparedPrompt;
   maxTokens: number;
   grammar?: LlamaGrammar;
+  /** Set when the model may call tools: generation then runs through LlamaChat. */
+  tools?: ToolMode;
   warnings: string[];
 }
 
@@ -55,12 +66,20 @@ export function createLocalLanguageModel(handle: LocalModelHandle): LanguageMode
 
   const runtime = async () => engine.chat(modelId, await handle.locate());
 
+  // Tool schemas this model has already validated, so each distinct schema is checked once.
+  const checkedSchemas = new Set<string>();
+
   const prepare = async (options: CallOptions): Promise<PreparedCall> => {
     const settings = resolveCallSettings(options);
+    const modeWarnings: string[] = [];
+    const tools = resolveToolMode(options, modeWarnings);
+    if (tools) await checkToolSchemas(tools.functions, checkedSchemas, modeWarnings);
     const rt = await runtime();
     const prompt =
-      options.rawPrompt !== undefined ? rawPrompt(rt, options.rawPrompt) : chatPrompt(rt, options.messages);
-    const warnings = [...settings.warnings, ...prompt.warnings];
+      options.rawPrompt !== undefined
+        ? rawPrompt(rt, options.rawPrompt)
+        : chatPrompt(rt, options.messages, tools?.functions);
+    const warnings = [...settings.warnings, ...modeWarnings, ...prompt.warnings];
     const contextSize = rt.context.contextSize;
     const room = contextSize - prompt.evaluated.length;
     if (room < 1) {
@@ -78,34 +97,58 @@ export function createLocalLanguageModel(handle: LocalModelHandle): LanguageMode
       );
       maxTokens = room;
     }
-    const grammar = await createGrammar(rt.llama, options, warnings);
-    return { runtime: rt, settings, prompt, maxTokens, grammar, warnings };
+    if (!tools) {
+      const grammar = await createGrammar(rt.llama, options, warnings);
+      return { runtime: rt, settings, prompt, maxTokens, grammar, warnings };
+    }
+    // node-llama-cpp constrains function calls with its own grammars and cannot add another.
+    if (options.grammar !== undefined || options.responseFormat?.type === "json") {
+      warnings.push(
+        "grammar and responseFormat are not enforced while the model may call tools; validate the answer, or call again with toolChoice 'none' to constrain it.",
+      );
+    }
+    if (settings.logprobs) warnings.push("logprobs are not returned while the model may call tools.");
+    return { runtime: rt, settings, prompt, maxTokens, tools, warnings };
   };
 
-  const generateChoices = async (
-    call: PreparedCall,
-    signal: AbortSignal | undefined,
-    onChoice: {
-      text?: (delta: string, index: number) => void;
-      done?: (choice: Choice, index: number) => void;
-    } = {},
-  ) =>
+  const generateOne = (call: PreparedCall, index: number, signal: AbortSignal | undefined, onChoice: ChoiceEvents) => {
+    const onTextChunk = onChoice.text ? (delta: string) => onChoice.text?.(delta, index) : undefined;
+    if (call.tools && call.prompt.history) {
+      return runToolChat(call.runtime, modelId, {
+        history: call.prompt.history,
+        tools: call.tools,
+        maxTokens: call.maxTokens,
+        sampling: call.settings.sampling(index),
+        stop: call.settings.stop,
+        signal,
+        onTextChunk,
+        onToolCall: onChoice.toolCall ? (toolCall) => onChoice.toolCall?.(toolCall, index) : undefined,
+      });
+    }
+    return runCompletion(call.runtime, modelId, {
+      prompt: call.prompt,
+      maxTokens: call.maxTokens,
+      sampling: call.settings.sampling(index),
+      stop: call.settings.stop,
+      grammar: call.grammar,
+      topLogprobs: call.settings.logprobs ? call.settings.topLogprobs : undefined,
+      signal,
+      onTextChunk,
+    });
+  };
+
+  const generateChoices = async (call: PreparedCall, signal: AbortSignal | undefined, onChoice: ChoiceEvents = {}) =>
     call.runtime.mutex.run(async () => {
       const choices: Choice[] = [];
       let outputTokens = 0;
       for (let index = 0; index < call.settings.n; index++) {
-        const out = await runCompletion(call.runtime, modelId, {
-          prompt: call.prompt,
-          maxTokens: call.maxTokens,
-          sampling: call.settings.sampling(index),
-          stop: call.settings.stop,
-          grammar: call.grammar,
-          topLogprobs: call.settings.logprobs ? call.settings.topLogprobs : undefined,
-          signal,
-          onTextChunk: onChoice.text ? (delta) => onChoice.text?.(delta, index) : undefined,
-        });
-        const choice: Choice = { text: out.text, toolCalls: [], finishReason: out.finishReason };
-        if (out.logprobs) choice.logprobs = out.logprobs;
+        const out = await generateOne(call, index, signal, onChoice);
+        const choice: Choice = {
+          text: out.text,
+          toolCalls: "toolCalls" in out ? out.toolCalls : [],
+          finishReason: out.finishReason,
+        };
+        if ("logprobs" in out && out.logprobs) choice.logprobs = out.logprobs;
         choices.push(choice);
         outputTokens += out.outputTokens;
         onChoice.done?.(choice, index);
@@ -138,6 +181,9 @@ export function createLocalLanguageModel(handle: LocalModelHandle): LanguageMode
         text: (delta, index) => {
           if (delta !== "")
             queue.push(multi ? { type: "text-delta", delta, choiceIndex: index } : { type: "text-delta", delta });
+        },
+        toolCall: (toolCall, index) => {
+          queue.push(multi ? { type: "tool-call", toolCall, choiceIndex: index } : { type: "tool-call", toolCall });
         },
         done: (choice, index) => {
           if (choice.logprobs) {
