@@ -35,6 +35,56 @@ const factsSchema = z
   })
   .strict();
 
+/** An MCP server weft starts as a child process and talks to over stdin/stdout. */
+const mcpStdioServer = z
+  .object({
+    type: z.literal("stdio"),
+    command: z
+      .string({ error: 'must name the program to run (or use "url" for a server that is already running)' })
+      .min(1, "must name the program to run"),
+    args: z.array(z.string()).optional(),
+    /** Extra environment for the server; values may use `${VAR}` from weft's own environment. */
+    env: z.record(z.string(), z.string()).optional(),
+    cwd: z.string().optional(),
+    /** Per-call timeout in milliseconds. */
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** An MCP server reached over Streamable HTTP (`type: "sse"` for servers that only speak the old HTTP+SSE). */
+const mcpHttpServer = z
+  .object({
+    type: z.enum(["http", "sse"]),
+    url: z.string().url(),
+    /** Sent with every request; values may use `${VAR}` so tokens stay out of the file. */
+    headers: z.record(z.string(), z.string()).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** `type` may be left out: a server with `url` is reached over HTTP, anything else is started (stdio). */
+const mcpServerSettings = z.preprocess(
+  (value) =>
+    typeof value === "object" && value !== null && !Array.isArray(value) && !("type" in value)
+      ? { ...value, type: "url" in value ? "http" : "stdio" }
+      : value,
+  z.discriminatedUnion("type", [mcpStdioServer, mcpHttpServer]),
+);
+
+const MCP_SERVER_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+
+const mcpServers = z.record(z.string(), mcpServerSettings).superRefine((servers, ctx) => {
+  for (const name of Object.keys(servers)) {
+    if (!MCP_SERVER_NAME.test(name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: "server names use 1-32 letters, digits, '_' or '-' (they prefix tool names)",
+      });
+    }
+  }
+});
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -46,11 +96,14 @@ export const configSchema = z
     providers: z.record(z.string(), providerSettings).optional(),
     /** Prices (USD per million tokens) and context sizes for models weft does not know. */
     modelFacts: z.record(z.string(), factsSchema).optional(),
+    /** MCP servers whose tools agents can use, by name (`weft agent`, `loadMcpTools`). */
+    mcpServers: mcpServers.optional(),
   })
   .strict();
 
 export type WeftConfig = z.infer<typeof configSchema>;
 export type ProviderSettings = z.infer<typeof providerSettings>;
+export type McpServerSettings = z.infer<typeof mcpServerSettings>;
 
 export interface LoadedConfig {
   config: WeftConfig;
