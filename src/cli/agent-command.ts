@@ -40,7 +40,10 @@ export function registerAgent(program: Command, globals: () => GlobalOptions): v
     .option("--mcp <servers>", "also use the tools of these MCP servers from weft.config.json ('all' for every one)")
     .option("-m, --model <id>", "model id provider:name; auto-detected when omitted")
     .option("-s, --system <text>", "system prompt")
-    .option("--session <name>", "remember the conversation in the store under this name and continue it next time")
+    .option(
+      "--session <name>",
+      "remember the conversation (and the system prompt and model) in the store under this name; continue it next time",
+    )
     .option("-y, --yes", "allow tools with side effects (http_post, ...) without asking")
     .option(
       "--json",
@@ -56,7 +59,7 @@ export function registerAgent(program: Command, globals: () => GlobalOptions): v
     )
     .option(
       "--allow-private <cidr...>",
-      "http_get, http_post, wikipedia: also allow these private/loopback ranges, e.g. 127.0.0.1/32 (refused by default)",
+      "http_get, http_post, wikipedia, web_search: also allow these private/loopback ranges, e.g. 127.0.0.1/32 (refused by default)",
     )
     .option("--file <path...>", "sql tool: data files (csv, tsv, xlsx, parquet, json, jsonl) to query")
     .option("--db <target>", "sql tool: a SQLite or DuckDB file, or a postgres:// URL, to query")
@@ -73,7 +76,8 @@ sql (with --file or --db).
 Tools with side effects ask for confirmation on a terminal; without a terminal they are refused
 unless --yes is given. Tool calls and results are shown on stderr, the answer on stdout.
 When the step limit is reached the model is asked once more, without tools, for its best answer;
-the exit code is 1 only when no answer came.
+the exit code is 1 only when no answer came. Options taking several values (--file, --allow-host,
+--allow-private) read until the next option, so give the task before them.
 
 Examples:
   weft agent "What is 17.5% of 2,340 plus the square root of 1764?"

@@ -17,7 +17,10 @@ export interface ToolNameContext {
   embedder?: () => Promise<EmbeddingModel | undefined>;
   /** The folder the `files` tool may read; required for `files`. */
   workspace?: string;
-  /** Network policy of `http_get`, `http_post` and `wikipedia` (default: public hosts only). */
+  /**
+   * Network policy of `http_get`, `http_post` and `wikipedia` (default: public hosts only);
+   * `web_search` takes only its `allowPrivateNetwork`, to reach a search instance on the local network.
+   */
   net?: NetPolicy;
   /** Where `web_search` finds its provider settings (default `process.env`). */
   env?: NodeJS.ProcessEnv;
@@ -45,7 +48,10 @@ const FACTORIES: Record<string, Factory> = {
   http_post: async (ctx) => [(await import("./http.js")).httpPostTool(ctx.net)],
   web_search: async (ctx) => {
     const { searchProviderFromEnv, webSearchTool } = await import("./web-search.js");
-    return [webSearchTool({ provider: searchProviderFromEnv(ctx.env ?? process.env) })];
+    // The provider's URL comes from the user, not the model: only the private ranges the user opened
+    // apply (a SearXNG on localhost), not the host allowlist meant for the model's own requests.
+    const policy = { allowPrivateNetwork: ctx.net?.allowPrivateNetwork };
+    return [webSearchTool({ provider: searchProviderFromEnv(ctx.env ?? process.env, { policy }) })];
   },
   wikipedia: async (ctx) => [(await import("./wikipedia.js")).wikipediaTool({ policy: ctx.net })],
   sql: async (ctx) => {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { InvalidArgumentError } from "../../spec/errors.js";
 import { type Tool, tool } from "../tool.js";
+import type { NetPolicy } from "./net-policy.js";
 import { braveSearchProvider } from "./search-providers/brave.js";
 import { searxngSearchProvider } from "./search-providers/searxng.js";
 import { tavilySearchProvider } from "./search-providers/tavily.js";
@@ -63,12 +64,18 @@ export function webSearchTool(options: WebSearchToolOptions): Tool<{ query: stri
 
 /**
  * The first provider configured in the environment: WEFT_SEARXNG_URL, then BRAVE_API_KEY, then
- * TAVILY_API_KEY. Throws InvalidArgumentError naming all three when none is set.
+ * TAVILY_API_KEY. Throws InvalidArgumentError naming all three when none is set. `policy` is the
+ * network policy of the provider's requests (a SearXNG on the local network needs
+ * `allowPrivateNetwork`).
  */
-export function searchProviderFromEnv(env: Record<string, string | undefined> = process.env): WebSearchProvider {
-  if (env.WEFT_SEARXNG_URL) return searxngSearchProvider({ env });
-  if (env.BRAVE_API_KEY) return braveSearchProvider({ env });
-  if (env.TAVILY_API_KEY) return tavilySearchProvider({ env });
+export function searchProviderFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  options: { policy?: NetPolicy } = {},
+): WebSearchProvider {
+  const { policy } = options;
+  if (env.WEFT_SEARXNG_URL) return searxngSearchProvider({ env, policy });
+  if (env.BRAVE_API_KEY) return braveSearchProvider({ env, policy });
+  if (env.TAVILY_API_KEY) return tavilySearchProvider({ env, policy });
   throw new InvalidArgumentError({
     argument: "provider",
     message:
