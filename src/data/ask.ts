@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { generateObject } from "../generate/generate-object.js";
 import { generateText } from "../generate/generate-text.js";
+import { addCost, addUsage } from "../generate/usage.js";
 import type { ModelFactsOverrides } from "../models/model-facts.js";
 import { modelFacts } from "../models/model-facts.js";
 import { InvalidArgumentError, SqlRejectedError } from "../spec/errors.js";
@@ -84,17 +85,6 @@ export interface AskDataResult {
   /** USD over every model call; null when a price is unknown. */
   costUsd: number | null;
 }
-
-function addUsage(a: Usage, b: Usage): Usage {
-  const sum = (x?: number, y?: number) => (x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0));
-  return {
-    inputTokens: sum(a.inputTokens, b.inputTokens),
-    outputTokens: sum(a.outputTokens, b.outputTokens),
-    totalTokens: sum(a.totalTokens, b.totalTokens),
-  };
-}
-
-const addCost = (a: number | null, b: number | null) => (a === null || b === null ? null : a + b);
 
 const DEFAULT_CHART_ROWS = 100_000;
 

@@ -5,6 +5,7 @@ import type { CallSettings, RunOptions } from "./call-settings.js";
 import { generateText } from "./generate-text.js";
 import { type PromptInput, toMessages } from "./prompt.js";
 import { extractJson, type SchemaIssue, toObjectSchema } from "./schema.js";
+import { addUsage } from "./usage.js";
 
 /** How the schema is enforced. `auto` picks the strongest the model declares. */
 export type ObjectMode = "auto" | "native" | "grammar" | "prompt";
@@ -37,16 +38,6 @@ export interface GenerateObjectResult<T> {
   costUsd: number | null;
   latencyMs: number;
   model: string;
-}
-
-function addUsage(a: Usage, b: Usage): Usage {
-  const sum = (x?: number, y?: number) => (x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0));
-  return {
-    inputTokens: sum(a.inputTokens, b.inputTokens),
-    outputTokens: sum(a.outputTokens, b.outputTokens),
-    totalTokens: sum(a.totalTokens, b.totalTokens),
-    cachedInputTokens: sum(a.cachedInputTokens, b.cachedInputTokens),
-  };
 }
 
 function chooseMode(model: LanguageModel, mode: ObjectMode): Exclude<ObjectMode, "auto"> {

@@ -1,4 +1,5 @@
 import type { CallSettings, RunOptions } from "../../generate/call-settings.js";
+import { addCost, addUsage } from "../../generate/usage.js";
 import type { LanguageModel, Usage } from "../../spec/language-model.js";
 import type { TraceStore } from "../../spec/store.js";
 import type { Approver } from "../approval.js";
@@ -30,19 +31,9 @@ export interface AgentRun {
   lastText: string;
 }
 
-const USAGE_KEYS = ["inputTokens", "outputTokens", "totalTokens", "cachedInputTokens", "reasoningTokens"] as const;
-
-/** Adds `usage` into `total`; a field stays undefined until some call reports it. */
-export function addUsage(total: Usage, usage: Usage): void {
-  for (const key of USAGE_KEYS) {
-    const value = usage[key];
-    if (value !== undefined) total[key] = (total[key] ?? 0) + value;
-  }
-}
-
 /** Records one model call's usage and cost in the run. */
 export function recordCall(run: AgentRun, usage: Usage, costUsd: number | null): void {
   run.modelCalls++;
-  addUsage(run.usage, usage);
-  run.costUsd = run.costUsd === null || costUsd === null ? null : run.costUsd + costUsd;
+  run.usage = addUsage(run.usage, usage);
+  run.costUsd = addCost(run.costUsd, costUsd);
 }

@@ -12,7 +12,14 @@ import type { Cell, DataSource, QueryColumn, QueryResult, SchemaProfile, SqlRunO
 import { runLimits, withDeadline } from "./deadline.js";
 import { duckDbCellConverter } from "./duckdb-cells.js";
 import { type DuckDbModule, importDuckDb } from "./load-driver.js";
-import { type ProfileDialect, type ProfileTarget, profileTables, quoteIdent, selectTargets } from "./profile.js";
+import {
+  onceUntilFailure,
+  type ProfileDialect,
+  type ProfileTarget,
+  profileTables,
+  quoteIdent,
+  selectTargets,
+} from "./profile.js";
 import { engineRejection, errorMessage } from "./rejections.js";
 import { gateSql } from "./sql-gate.js";
 
@@ -81,7 +88,6 @@ function createDuckDbSource(ctx: { duckdb: DuckDbModule; instance: DuckDBInstanc
   const { duckdb, instance } = ctx;
   const toCell = duckDbCellConverter(duckdb);
   let closed = false;
-  let targetsCache: Promise<ProfileTarget[]> | undefined;
 
   const connect = async (): Promise<DuckDBConnection> => {
     if (closed)
@@ -229,13 +235,7 @@ function createDuckDbSource(ctx: { duckdb: DuckDbModule; instance: DuckDBInstanc
     return targets.map(({ info, ref }) => ({ info, ref }));
   };
 
-  const targets = () => {
-    targetsCache ??= loadTargets().catch((error) => {
-      targetsCache = undefined;
-      throw error;
-    });
-    return targetsCache;
-  };
+  const targets = onceUntilFailure(loadTargets);
 
   return {
     dialect: "duckdb",

@@ -12,7 +12,14 @@ import type { DataSource, QueryColumn, QueryResult, SchemaProfile, SqlRunOptions
 import { runLimits, withDeadline } from "./deadline.js";
 import { importPg, type PgClient, type PgModule, type PgPool, type PgPoolClient } from "./load-driver.js";
 import { KNOWN_TYPE_NAMES, postgresCell, TEXT_TYPES } from "./postgres-cells.js";
-import { type ProfileDialect, type ProfileTarget, profileTables, quoteIdent, selectTargets } from "./profile.js";
+import {
+  onceUntilFailure,
+  type ProfileDialect,
+  type ProfileTarget,
+  profileTables,
+  quoteIdent,
+  selectTargets,
+} from "./profile.js";
 import { engineRejection, errorMessage } from "./rejections.js";
 import { gateSql } from "./sql-gate.js";
 
@@ -84,7 +91,6 @@ function createPostgresSource(ctx: { pg: PgModule; pool: PgPool; url: string; la
   const typeNames = new Map(KNOWN_TYPE_NAMES);
   const parseArray = (oid: number) => pg.types.getTypeParser(oid, "text");
   let closed = false;
-  let targetsCache: Promise<ProfileTarget[]> | undefined;
 
   /** Asks the server to cancel the backend's statement, from a separate connection. */
   const cancel = (pid: number | null | undefined) => {
@@ -260,13 +266,7 @@ function createPostgresSource(ctx: { pg: PgModule; pool: PgPool; url: string; la
     return [...byName.values()];
   };
 
-  const targets = () => {
-    targetsCache ??= loadTargets().catch((error) => {
-      targetsCache = undefined;
-      throw error;
-    });
-    return targetsCache;
-  };
+  const targets = onceUntilFailure(loadTargets);
 
   return {
     dialect: "postgres",

@@ -151,3 +151,18 @@ function listCell(cell: Cell | undefined): string[] {
     return [];
   }
 }
+
+/**
+ * Runs `load` on the first call and shares its promise with later calls; a failure is not kept,
+ * so the next call tries again (e.g. after a locked database or a dropped connection).
+ */
+export function onceUntilFailure<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((error) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}

@@ -8,7 +8,14 @@ import { basename } from "node:path";
 import { DataLoadError, InvalidArgumentError, type SqlRejectedError } from "../../spec/errors.js";
 import type { DataSource, QueryResult, SchemaProfile, SqlRunOptions, TableInfo } from "../types.js";
 import { runLimits, withDeadline } from "./deadline.js";
-import { type ProfileDialect, type ProfileTarget, profileTables, quoteIdent, selectTargets } from "./profile.js";
+import {
+  onceUntilFailure,
+  type ProfileDialect,
+  type ProfileTarget,
+  profileTables,
+  quoteIdent,
+  selectTargets,
+} from "./profile.js";
 import { engineRejection, errorMessage } from "./rejections.js";
 import { gateSql } from "./sql-gate.js";
 import { type SqliteReply, type SqliteRequest, startSqliteProcess } from "./sqlite-process.js";
@@ -79,7 +86,6 @@ export async function openSqliteSource(options: OpenSqliteSourceOptions): Promis
   }
   const label = options.label ?? basename(path);
   let closed = false;
-  let targetsCache: Promise<ProfileTarget[]> | undefined;
 
   const ask = async (sql: string, request: SqliteRequest, timeoutMs: number, abortSignal?: AbortSignal) => {
     if (closed) throw new InvalidArgumentError({ argument: "source", message: `${label} is closed; open it again.` });
@@ -157,13 +163,7 @@ export async function openSqliteSource(options: OpenSqliteSourceOptions): Promis
     return targets;
   };
 
-  const targets = () => {
-    targetsCache ??= loadTargets().catch((error) => {
-      targetsCache = undefined;
-      throw error;
-    });
-    return targetsCache;
-  };
+  const targets = onceUntilFailure(loadTargets);
 
   return {
     dialect: "sqlite",

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createReplayBuffer } from "../../generate/replay-buffer.js";
+import { addCost, addUsage } from "../../generate/usage.js";
 import type { ModelFactsOverrides } from "../../models/model-facts.js";
 import type { LanguageModel, Usage } from "../../spec/language-model.js";
 import type { TraceStore } from "../../spec/store.js";
 import type { ChainEvent, ChainRun, Step, StepResult } from "./types.js";
-import { addCost, addUsage } from "./usage.js";
 
 export interface RunChainOptions {
   /** Model for the model steps that name none. */

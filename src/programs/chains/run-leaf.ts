@@ -1,3 +1,4 @@
+import { addCost, addUsage } from "../../generate/usage.js";
 import { AbortError, InvalidArgumentError, WeftError } from "../../spec/errors.js";
 import type { Usage } from "../../spec/language-model.js";
 import { StepValidationError } from "./errors.js";
@@ -11,7 +12,6 @@ import type {
   StepIssue,
   StepResult,
 } from "./types.js";
-import { addCost, addUsage } from "./usage.js";
 
 /** What one attempt of a leaf step produced. */
 export interface AttemptOutcome<O> {

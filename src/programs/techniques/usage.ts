@@ -1,3 +1,4 @@
+import { addUsage } from "../../generate/usage.js";
 import type { Usage } from "../../spec/language-model.js";
 
 /** Usage and cost summed over every model call a technique made. */
@@ -13,19 +14,6 @@ export interface TechniqueUsage {
 export interface UsageTotals {
   add(result: { usage?: Usage; costUsd: number | null }): void;
   total(): TechniqueUsage;
-}
-
-const KEYS = ["inputTokens", "outputTokens", "totalTokens", "cachedInputTokens", "reasoningTokens"] as const;
-
-/** Sums two usages; a field stays undefined only when neither side reports it. */
-export function addUsage(a: Usage, b: Usage): Usage {
-  const out: Usage = {};
-  for (const key of KEYS) {
-    const x = a[key];
-    const y = b[key];
-    if (x !== undefined || y !== undefined) out[key] = (x ?? 0) + (y ?? 0);
-  }
-  return out;
 }
 
 /** Starts a usage total at zero calls. */

@@ -1,6 +1,7 @@
 import type { RunOptions } from "../../generate/call-settings.js";
 import { generateText } from "../../generate/generate-text.js";
 import { streamText } from "../../generate/stream-text.js";
+import { addUsage } from "../../generate/usage.js";
 import type { LanguageModel, Message, Usage } from "../../spec/language-model.js";
 import { generateWithPattern } from "../pattern.js";
 import { selectOption } from "../select.js";
@@ -52,16 +53,6 @@ export interface ModelCaller {
   readonly calls: ProgramCall[];
   usage(): Usage;
   costUsd(): number | null;
-}
-
-const USAGE_KEYS = ["inputTokens", "outputTokens", "totalTokens", "cachedInputTokens", "reasoningTokens"] as const;
-
-function addUsage(a: Usage, b: Usage): Usage {
-  const out: Usage = {};
-  for (const key of USAGE_KEYS) {
-    if (a[key] !== undefined || b[key] !== undefined) out[key] = (a[key] ?? 0) + (b[key] ?? 0);
-  }
-  return out;
 }
 
 /** Raw text goes to raw-completion models as is; chat-only models get it as one user message. */

@@ -1,4 +1,4 @@
-import type { Usage } from "../../spec/language-model.js";
+import type { Usage } from "../spec/language-model.js";
 
 const FIELDS = ["inputTokens", "outputTokens", "totalTokens", "cachedInputTokens", "reasoningTokens"] as const;
 
