@@ -32,7 +32,6 @@ export {
 } from "./mcp/json-schema-tool.js";
 export { type LoadedMcpTools, type LoadMcpToolsOptions, loadMcpTools } from "./mcp/load-tools.js";
 export {
-  isLoopbackHost,
   type McpHttpServing,
   type McpStdioServing,
   type ServeMcpHttpOptions,
@@ -53,17 +52,10 @@ export {
   bufferMemory,
   type ConversationMemory,
   type CountTokens,
-  type MemoryState,
-  type MessageLog,
-  messageLog,
-  SESSION_MEMORY_KEY,
   type SessionMemoryOptions,
   type SummaryMemoryOptions,
-  sessionLog,
   sessionMemory,
   summaryMemory,
-  turnBlocks,
-  windowMessages,
 } from "./memory/index.js";
 export { type AnyTool, type Tool, type ToolContext, tool, toolDefinition } from "./tool.js";
 export { type CalculatorResult, type CalculatorToolOptions, calculatorTool } from "./tools/calculator.js";
@@ -82,14 +74,8 @@ export {
   httpGetTool,
   httpPostTool,
   httpTools,
-  responseBody,
 } from "./tools/http.js";
-export {
-  blockedAddressReason,
-  type NetPolicy,
-  type ResolvedAddress,
-  resolveNetPolicy,
-} from "./tools/net-policy.js";
+export type { NetPolicy, ResolvedAddress } from "./tools/net-policy.js";
 export { type OpenApiCallOutput, type OpenApiToolsOptions, openApiTools } from "./tools/openapi.js";
 export { type BraveSearchOptions, braveSearchProvider } from "./tools/search-providers/brave.js";
 export { type SearxngSearchOptions, searxngSearchProvider } from "./tools/search-providers/searxng.js";

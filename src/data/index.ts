@@ -11,11 +11,9 @@ export {
   type SqlAttempt,
 } from "./ask.js";
 export {
-  doubleQuotedStringsToSingle,
   type ExecutionMatch,
   type ExecutionMatchOptions,
   executionMatch,
-  hasOrderBy,
   type ResultRows,
 } from "./ask-execution-match.js";
 export { ANSWER_SYSTEM_PROMPT, resultText, sqlSystemPrompt } from "./ask-prompt.js";
