@@ -1,5 +1,10 @@
-import MiniSearch from "minisearch";
+import { createRequire } from "node:module";
+import type MiniSearchClass from "minisearch";
 import type { SchemaProfile, TableProfile } from "./types.js";
+
+// Required on first use rather than imported, so that `import("weft")` does not pay for it.
+const require = createRequire(import.meta.url);
+const MiniSearch = (): typeof MiniSearchClass => require("minisearch");
 
 // Question words that name no table or column; leaving them out keeps "how many ..." from matching everything.
 const STOPWORDS = new Set(
@@ -51,7 +56,7 @@ export const columnKey = (table: string, column: string) => `${table}\u0000${col
  */
 export function schemaRelevance(profile: SchemaProfile, question: string): SchemaRelevance {
   type Doc = { id: number; name: string; text: string };
-  const index = new MiniSearch<Doc>({
+  const index = new (MiniSearch())<Doc>({
     fields: ["name", "text"],
     tokenize: identifierWords,
     processTerm,

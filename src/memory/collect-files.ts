@@ -1,7 +1,12 @@
 import { stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
-import picomatch from "picomatch";
-import { glob, isDynamicPattern } from "tinyglobby";
+
+// Required on first use rather than imported, so that `import("weft")` does not pay for it.
+const require = createRequire(import.meta.url);
+const picomatch = (...args: Parameters<typeof import("picomatch")>) =>
+  (require("picomatch") as typeof import("picomatch"))(...args);
+const globber = (): typeof import("tinyglobby") => require("tinyglobby");
 
 /** Folders never worth indexing: dependencies, version control, weft's own store. */
 export const IGNORED_FOLDERS = ["**/node_modules/**", "**/.git/**", "**/.weft/**"];
@@ -74,9 +79,14 @@ export async function collectFiles(options: {
       files.add(absolute);
     } else if (kind === "folder") {
       roots.push({ input, kind, contains: (p) => isUnder(absolute, p) && scanned(absolute, p) });
-      const found = await glob("**/*", { cwd: absolute, absolute: true, onlyFiles: true, ignore: IGNORED_FOLDERS });
+      const found = await globber().glob("**/*", {
+        cwd: absolute,
+        absolute: true,
+        onlyFiles: true,
+        ignore: IGNORED_FOLDERS,
+      });
       for (const f of found) if (supported(f)) files.add(path.resolve(f));
-    } else if (isDynamicPattern(input)) {
+    } else if (globber().isDynamicPattern(input)) {
       const pattern = toPosix(input);
       const matches = picomatch(pattern);
       roots.push({
@@ -85,7 +95,7 @@ export async function collectFiles(options: {
         contains: (p) =>
           path.isAbsolute(pattern) ? matches(toPosix(p)) : matches(toPosix(path.relative(options.cwd, p))),
       });
-      const found = await glob(pattern, {
+      const found = await globber().glob(pattern, {
         cwd: options.cwd,
         absolute: true,
         onlyFiles: true,

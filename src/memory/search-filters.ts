@@ -1,5 +1,10 @@
-import picomatch from "picomatch";
+import { createRequire } from "node:module";
 import type { DocumentRecord, DocumentStore } from "../spec/store.js";
+
+// Required on first use rather than imported, so that `import("weft")` does not pay for it.
+const require = createRequire(import.meta.url);
+const picomatch = (...args: Parameters<typeof import("picomatch")>) =>
+  (require("picomatch") as typeof import("picomatch"))(...args);
 
 /** Which documents a search may return. */
 export interface SearchFilters {

@@ -4,9 +4,9 @@
  * writers from other processes wait instead of failing.
  */
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import Database from "better-sqlite3";
-import * as sqliteVec from "sqlite-vec";
+import type Database from "better-sqlite3";
 import { StoreError } from "../spec/errors.js";
 import type { Message } from "../spec/language-model.js";
 import type { CacheStore, SessionStore, Store, TraceQuery, TraceStore } from "../spec/store.js";
@@ -45,6 +45,11 @@ export interface SqliteStoreOptions {
 
 type Db = Database.Database;
 
+// Required when a store opens rather than imported, so that `import("weft")` does not load the native modules.
+const require = createRequire(import.meta.url);
+const sqlite = (): typeof Database => require("better-sqlite3");
+const sqliteVec = (): typeof import("sqlite-vec") => require("sqlite-vec");
+
 const JSON_TRACE_COLUMNS = ["parameters", "input", "output", "usage", "error"] as const;
 
 function parseJson(text: string | null): unknown {
@@ -80,7 +85,7 @@ function connect(location: string, busyTimeoutMs: number): Db {
   }
   let db: Db | undefined;
   try {
-    db = new Database(location);
+    db = new (sqlite())(location);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     // The first statement that reads the file: a non-SQLite file fails here.
     db.pragma("journal_mode = WAL");
@@ -91,7 +96,7 @@ function connect(location: string, busyTimeoutMs: number): Db {
     throw openFailure(location, cause);
   }
   try {
-    sqliteVec.load(db);
+    sqliteVec().load(db);
   } catch (cause) {
     db.close();
     throw new StoreError({

@@ -1,6 +1,10 @@
-import { parse } from "csv-parse/sync";
+import { createRequire } from "node:module";
 import type { DocumentBlock } from "../document.js";
 import { LoaderError } from "./loader-error.js";
+
+// Required on first use rather than imported, so that `import("weft")` does not pay for it.
+const require = createRequire(import.meta.url);
+const csvParse = (): typeof import("csv-parse/sync") => require("csv-parse/sync");
 
 export interface CsvStructure {
   blocks: DocumentBlock[];
@@ -25,7 +29,7 @@ export function parseCsv(text: string, path: string): CsvStructure {
   const delimiter = guessDelimiter(text);
   let rows: ParsedRow[];
   try {
-    rows = parse(text, {
+    rows = csvParse().parse(text, {
       delimiter,
       info: true,
       raw: true,

@@ -1,7 +1,11 @@
-import { parse } from "node-html-parser";
+import { createRequire } from "node:module";
 import type { HtmlStructure } from "./html-loader.js";
 import { parseHtml } from "./html-loader.js";
 import { LoaderError } from "./loader-error.js";
+
+// Required on first use rather than imported, so that `import("weft")` does not pay for it.
+const require = createRequire(import.meta.url);
+const htmlParser = (): typeof import("node-html-parser") => require("node-html-parser");
 
 /**
  * Converts a Word document to HTML with mammoth (Heading 1–6 styles become h1–h6, lists and tables
@@ -39,7 +43,7 @@ export async function parseDocx(bytes: Uint8Array, path: string): Promise<HtmlSt
     ?.async("string")
     .catch(() => undefined);
   if (core) {
-    const props = parse(core);
+    const props = htmlParser().parse(core);
     const field = (tag: string) => props.getElementsByTagName(tag)[0]?.text.trim() || undefined;
     const title = field("dc:title");
     const author = field("dc:creator");

@@ -1,6 +1,13 @@
-import { type HTMLElement, type Node, NodeType, parse } from "node-html-parser";
+import { createRequire } from "node:module";
+import type { HTMLElement, Node } from "node-html-parser";
 import type { DocumentBlock } from "../document.js";
 import { createLineIndex } from "./text-source.js";
+
+// Required on first use rather than imported, so that `import("weft")` does not pay for it.
+const require = createRequire(import.meta.url);
+const htmlParser = (): typeof import("node-html-parser") => require("node-html-parser");
+const ELEMENT = () => htmlParser().NodeType.ELEMENT_NODE;
+const TEXT = () => htmlParser().NodeType.TEXT_NODE;
 
 export interface HtmlStructure {
   title?: string;
@@ -72,7 +79,7 @@ const PARAGRAPHS = new Set(["p", "blockquote", "figcaption", "caption", "dt", "d
  * parseHtml("<h1>Guide</h1><p>Hi</p>", { lineNumbers: true }).blocks[1].headingPath; // ["Guide"]
  */
 export function parseHtml(html: string, options: { lineNumbers: boolean }): HtmlStructure {
-  const root = parse(html, {
+  const root = htmlParser().parse(html, {
     comment: false,
     blockTextElements: { script: false, style: false, noscript: false, template: false },
   });
@@ -108,12 +115,12 @@ export function parseHtml(html: string, options: { lineNumbers: boolean }): Html
   };
 
   const visit = (node: Node) => {
-    if (node.nodeType === NodeType.TEXT_NODE) {
+    if (node.nodeType === TEXT()) {
       if (node.text.trim()) addInline(node);
       else inline += " ";
       return;
     }
-    if (node.nodeType !== NodeType.ELEMENT_NODE) return;
+    if (node.nodeType !== ELEMENT()) return;
     const element = node as HTMLElement;
     const tag = element.tagName?.toLowerCase() ?? "";
     if (SKIPPED.has(tag) || element.getAttribute("hidden") !== undefined) return;
@@ -166,8 +173,8 @@ export function parseHtml(html: string, options: { lineNumbers: boolean }): Html
 
 /** Text of inline content: whitespace collapses as a browser would, `<br>` breaks the line. */
 function inlineText(node: Node): string {
-  if (node.nodeType === NodeType.TEXT_NODE) return node.text.replace(/\s+/g, " ");
-  if (node.nodeType !== NodeType.ELEMENT_NODE) return "";
+  if (node.nodeType === TEXT()) return node.text.replace(/\s+/g, " ");
+  if (node.nodeType !== ELEMENT()) return "";
   const element = node as HTMLElement;
   const tag = element.tagName?.toLowerCase() ?? "";
   if (tag === "br") return "\n";
@@ -190,11 +197,11 @@ function listText(list: HTMLElement, depth: number): string {
   const out: string[] = [];
   let n = Number(list.getAttribute("start") ?? 1) || 1;
   for (const item of list.childNodes) {
-    if (item.nodeType !== NodeType.ELEMENT_NODE || (item as HTMLElement).tagName.toLowerCase() !== "li") continue;
+    if (item.nodeType !== ELEMENT() || (item as HTMLElement).tagName.toLowerCase() !== "li") continue;
     const own: string[] = [];
     const nested: string[] = [];
     for (const child of item.childNodes) {
-      const tag = child.nodeType === NodeType.ELEMENT_NODE ? (child as HTMLElement).tagName.toLowerCase() : "";
+      const tag = child.nodeType === ELEMENT() ? (child as HTMLElement).tagName.toLowerCase() : "";
       if (tag === "ul" || tag === "ol") nested.push(listText(child as HTMLElement, depth + 1));
       else own.push(inlineText(child));
     }
@@ -210,7 +217,7 @@ function tableText(table: HTMLElement): string {
     .querySelectorAll("tr")
     .map((row) =>
       row.childNodes
-        .filter((cell) => cell.nodeType === NodeType.ELEMENT_NODE && /^t[hd]$/i.test((cell as HTMLElement).tagName))
+        .filter((cell) => cell.nodeType === ELEMENT() && /^t[hd]$/i.test((cell as HTMLElement).tagName))
         .map((cell) => tidy(inlineText(cell)).replace(/\n/g, " "))
         .join(" | "),
     )

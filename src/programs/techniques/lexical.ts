@@ -1,4 +1,9 @@
-import MiniSearch from "minisearch";
+import { createRequire } from "node:module";
+import type MiniSearchClass from "minisearch";
+
+// Required on first use rather than imported, so that `import("weft")` does not pay for it.
+const require = createRequire(import.meta.url);
+const MiniSearch = (): typeof MiniSearchClass => require("minisearch");
 
 // Function words carry no topic; leaving them out keeps "how do I ..." questions from all matching.
 const STOPWORDS = new Set(
@@ -22,7 +27,7 @@ export interface LexicalIndex {
 
 /** Builds the BM25 index and the TF-IDF vectors once. */
 export function createLexicalIndex(texts: readonly string[]): LexicalIndex {
-  const index = new MiniSearch<{ id: number; text: string }>({
+  const index = new (MiniSearch())<{ id: number; text: string }>({
     fields: ["text"],
     tokenize: (text) => text.match(/[\p{L}\p{N}]+/gu) ?? [],
     processTerm: (term) => {

@@ -1,6 +1,10 @@
-import Handlebars from "handlebars";
+import { createRequire } from "node:module";
 import { InvalidArgumentError } from "../../spec/errors.js";
 import { TemplateSyntaxError } from "./errors.js";
+
+// Required on first use rather than imported, so that `import("weft")` does not pay for it.
+const require = createRequire(import.meta.url);
+const handlebars = (): typeof import("handlebars") => require("handlebars");
 
 /** A parsed program, ready to run any number of times. */
 export interface CompiledProgram {
@@ -36,7 +40,7 @@ export function compileProgram(source: string, options: { name?: string } = {}):
   }
   let ast: hbs.AST.Program;
   try {
-    ast = Handlebars.parse(source);
+    ast = handlebars().parse(source);
   } catch (error) {
     throw syntaxErrorFrom(error, source, options.name);
   }
@@ -56,7 +60,7 @@ export function isCompiledProgram(value: unknown): value is CompiledProgram {
 }
 
 function lexerLocation(): LexerLocation | undefined {
-  const parser = (Handlebars as unknown as { Parser?: { lexer?: { yylloc?: LexerLocation } } }).Parser;
+  const parser = (handlebars() as unknown as { Parser?: { lexer?: { yylloc?: LexerLocation } } }).Parser;
   return parser?.lexer?.yylloc;
 }
 
