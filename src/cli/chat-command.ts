@@ -46,8 +46,14 @@ export function registerChat(program: Command, globals: () => GlobalOptions): vo
         let modelId = opts.model ?? (saved?.metadata.model as string | undefined);
         let { model } = await ctx.model(modelId, { trace: opts.trace, sessionId: session });
         const remember = async () => {
-          if (session && store)
-            await store.sessions.setMetadata(session, { system, model: `${model.provider}:${model.modelId}` });
+          if (!session || !store) return;
+          // Keep what other commands stored on the session (e.g. an agent's conversation summary).
+          const current = (await store.sessions.get(session))?.metadata ?? {};
+          await store.sessions.setMetadata(session, {
+            ...current,
+            system,
+            model: `${model.provider}:${model.modelId}`,
+          });
         };
         if (interactive) {
           say(

@@ -160,6 +160,28 @@ describe("weft chat", () => {
     ]);
   });
 
+  it("keeps what other commands stored on the session", async () => {
+    const cwd = tempDir();
+    const { openStore } = await import("../../src/store/open-store.js");
+    const store = await openStore({ path: join(cwd, ".weft", "weft.db") });
+    await store.sessions.open("shared", { memory: { summary: "Ada likes tea.", summarized: 4 } });
+    await store.close();
+    server.enqueue({ text: "Hello." });
+    const r = await runWeft(["chat", "--model", "openai:gpt-4o-mini", "--session", "shared"], {
+      cwd,
+      env,
+      input: "hi\n",
+    });
+    expect(r.code).toBe(0);
+    const reopened = await openStore({ path: join(cwd, ".weft", "weft.db") });
+    const info = await reopened.sessions.get("shared");
+    await reopened.close();
+    expect(info?.metadata).toMatchObject({
+      memory: { summary: "Ada likes tea.", summarized: 4 },
+      model: "openai:gpt-4o-mini",
+    });
+  });
+
   it("handles /reset and /system commands from stdin", async () => {
     const cwd = tempDir();
     const r = await runWeft(["chat", "--model", "openai:gpt-4o-mini", "--session", "s2"], {
