@@ -8,18 +8,11 @@ import { existsSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from "@duckdb/node-api";
 import { DataLoadError, InvalidArgumentError, type SqlRejectedError } from "../../spec/errors.js";
-import type { Cell, DataSource, QueryColumn, QueryResult, SchemaProfile, SqlRunOptions, TableInfo } from "../types.js";
+import type { Cell, DataSource, QueryColumn, QueryResult, SqlRunOptions, TableInfo } from "../types.js";
 import { runLimits, withDeadline } from "./deadline.js";
 import { duckDbCellConverter } from "./duckdb-cells.js";
 import { type DuckDbModule, importDuckDb } from "./load-driver.js";
-import {
-  onceUntilFailure,
-  type ProfileDialect,
-  type ProfileTarget,
-  profileTables,
-  quoteIdent,
-  selectTargets,
-} from "./profile.js";
+import { type ProfileDialect, type ProfileTarget, quoteIdent, schemaMethods } from "./profile.js";
 import { engineRejection, errorMessage } from "./rejections.js";
 import { gateSql } from "./sql-gate.js";
 
@@ -235,24 +228,15 @@ function createDuckDbSource(ctx: { duckdb: DuckDbModule; instance: DuckDBInstanc
     return targets.map(({ info, ref }) => ({ info, ref }));
   };
 
-  const targets = onceUntilFailure(loadTargets);
-
   return {
     dialect: "duckdb",
     label: ctx.label,
-    async tables() {
-      return (await targets()).map((t) => structuredClone(t.info));
-    },
-    async profile(options = {}): Promise<SchemaProfile> {
-      const chosen = selectTargets(await targets(), options.tables);
-      const tables = await profileTables({
-        targets: chosen,
-        dialect: profileDialect,
-        run: (sql, maxRows) => internal(sql, maxRows),
-        sampleValues: options.sampleValues ?? 5,
-      });
-      return { dialect: "duckdb", tables };
-    },
+    ...schemaMethods({
+      dialect: "duckdb",
+      profileDialect,
+      loadTargets,
+      run: (sql, maxRows) => internal(sql, maxRows),
+    }),
     async check(sql) {
       const statement = gateSql(sql, "duckdb");
       const connection = await connect();

@@ -8,18 +8,11 @@
 
 import { ConnectionError, InvalidArgumentError, type SqlRejectedError } from "../../spec/errors.js";
 import { redactUrl } from "../../store/postgres-client.js";
-import type { DataSource, QueryColumn, QueryResult, SchemaProfile, SqlRunOptions, TableInfo } from "../types.js";
+import type { DataSource, QueryColumn, QueryResult, SqlRunOptions, TableInfo } from "../types.js";
 import { runLimits, withDeadline } from "./deadline.js";
 import { importPg, type PgClient, type PgModule, type PgPool, type PgPoolClient } from "./load-driver.js";
 import { KNOWN_TYPE_NAMES, postgresCell, TEXT_TYPES } from "./postgres-cells.js";
-import {
-  onceUntilFailure,
-  type ProfileDialect,
-  type ProfileTarget,
-  profileTables,
-  quoteIdent,
-  selectTargets,
-} from "./profile.js";
+import { type ProfileDialect, type ProfileTarget, quoteIdent, schemaMethods } from "./profile.js";
 import { engineRejection, errorMessage } from "./rejections.js";
 import { gateSql } from "./sql-gate.js";
 
@@ -266,33 +259,24 @@ function createPostgresSource(ctx: { pg: PgModule; pool: PgPool; url: string; la
     return [...byName.values()];
   };
 
-  const targets = onceUntilFailure(loadTargets);
-
   return {
     dialect: "postgres",
     label,
-    async tables() {
-      return (await targets()).map((t) => structuredClone(t.info));
-    },
-    async profile(options = {}): Promise<SchemaProfile> {
-      const chosen = selectTargets(await targets(), options.tables);
-      const tables = await profileTables({
-        targets: chosen,
-        dialect: profileDialect,
-        run: (sql, maxRows) =>
-          readOnly(
-            sql,
-            async (client) => {
-              const started = performance.now();
-              const result = await client.query({ text: sql, rowMode: "array", types: TEXT_TYPES });
-              return toResult(client, sql, result, maxRows, started);
-            },
-            { timeoutMs: 120_000 },
-          ),
-        sampleValues: options.sampleValues ?? 5,
-      });
-      return { dialect: "postgres", tables };
-    },
+    ...schemaMethods({
+      dialect: "postgres",
+      profileDialect,
+      loadTargets,
+      run: (sql, maxRows) =>
+        readOnly(
+          sql,
+          async (client) => {
+            const started = performance.now();
+            const result = await client.query({ text: sql, rowMode: "array", types: TEXT_TYPES });
+            return toResult(client, sql, result, maxRows, started);
+          },
+          { timeoutMs: 120_000 },
+        ),
+    }),
     async check(sql) {
       const statement = gateSql(sql, "postgres");
       await readOnly(

@@ -5,7 +5,16 @@
  */
 
 import { InvalidArgumentError } from "../../spec/errors.js";
-import type { Cell, ColumnProfile, QueryResult, SqlDialect, TableInfo, TableProfile } from "../types.js";
+import type {
+  Cell,
+  ColumnProfile,
+  DataSource,
+  QueryResult,
+  SchemaProfile,
+  SqlDialect,
+  TableInfo,
+  TableProfile,
+} from "../types.js";
 import { boundCell, shortText } from "./cells.js";
 
 /** What the profiler needs to know about one engine's SQL. */
@@ -156,7 +165,7 @@ function listCell(cell: Cell | undefined): string[] {
  * Runs `load` on the first call and shares its promise with later calls; a failure is not kept,
  * so the next call tries again (e.g. after a locked database or a dropped connection).
  */
-export function onceUntilFailure<T>(load: () => Promise<T>): () => Promise<T> {
+function onceUntilFailure<T>(load: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;
   return () => {
     pending ??= load().catch((error) => {
@@ -164,5 +173,32 @@ export function onceUntilFailure<T>(load: () => Promise<T>): () => Promise<T> {
       throw error;
     });
     return pending;
+  };
+}
+
+/**
+ * A source's `tables()` and `profile()`, from how it lists its tables (read once, retried after a
+ * failure) and how it runs its own trusted read-only queries.
+ */
+export function schemaMethods(opts: {
+  dialect: SqlDialect;
+  profileDialect: ProfileDialect;
+  loadTargets: () => Promise<ProfileTarget[]>;
+  run: (sql: string, maxRows: number) => Promise<QueryResult>;
+}): Pick<DataSource, "tables" | "profile"> {
+  const targets = onceUntilFailure(opts.loadTargets);
+  return {
+    async tables() {
+      return (await targets()).map((t) => structuredClone(t.info));
+    },
+    async profile(options = {}): Promise<SchemaProfile> {
+      const tables = await profileTables({
+        targets: selectTargets(await targets(), options.tables),
+        dialect: opts.profileDialect,
+        run: opts.run,
+        sampleValues: options.sampleValues ?? 5,
+      });
+      return { dialect: opts.dialect, tables };
+    },
   };
 }

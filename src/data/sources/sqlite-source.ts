@@ -6,16 +6,9 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { DataLoadError, InvalidArgumentError, type SqlRejectedError } from "../../spec/errors.js";
-import type { DataSource, QueryResult, SchemaProfile, SqlRunOptions, TableInfo } from "../types.js";
+import type { DataSource, QueryResult, SqlRunOptions, TableInfo } from "../types.js";
 import { runLimits, withDeadline } from "./deadline.js";
-import {
-  onceUntilFailure,
-  type ProfileDialect,
-  type ProfileTarget,
-  profileTables,
-  quoteIdent,
-  selectTargets,
-} from "./profile.js";
+import { type ProfileDialect, type ProfileTarget, quoteIdent, schemaMethods } from "./profile.js";
 import { engineRejection, errorMessage } from "./rejections.js";
 import { gateSql } from "./sql-gate.js";
 import { type SqliteReply, type SqliteRequest, startSqliteProcess } from "./sqlite-process.js";
@@ -163,24 +156,15 @@ export async function openSqliteSource(options: OpenSqliteSourceOptions): Promis
     return targets;
   };
 
-  const targets = onceUntilFailure(loadTargets);
-
   return {
     dialect: "sqlite",
     label,
-    async tables() {
-      return (await targets()).map((t) => structuredClone(t.info));
-    },
-    async profile(options = {}): Promise<SchemaProfile> {
-      const chosen = selectTargets(await targets(), options.tables);
-      const tables = await profileTables({
-        targets: chosen,
-        dialect: profileDialect,
-        run: (sql, maxRows) => internal(sql, [], maxRows),
-        sampleValues: options.sampleValues ?? 5,
-      });
-      return { dialect: "sqlite", tables };
-    },
+    ...schemaMethods({
+      dialect: "sqlite",
+      profileDialect,
+      loadTargets,
+      run: (sql, maxRows) => internal(sql, [], maxRows),
+    }),
     async check(sql) {
       const statement = gateSql(sql, "sqlite");
       await ask(sql, { mode: "check", sql: statement }, 30_000);
