@@ -105,10 +105,16 @@ export async function connectMcpServer(
     }
   } catch (error) {
     await client.close().catch(() => {});
-    if (WeftError.isInstance(error)) throw error;
-    // Let the exit and the last stderr lines arrive before describing the failure.
-    await new Promise((r) => setImmediate(r));
-    throw connectError(error, { config, state, startupTimeoutMs });
+    let failure = error;
+    if (!WeftError.isInstance(error)) {
+      // Let the exit and the last stderr lines arrive before describing the failure.
+      await new Promise((r) => setImmediate(r));
+      failure = connectError(error, { config, state, startupTimeoutMs });
+    }
+    // The SDK's close waits on unref'd timers before it signals a server that ignores the end of its
+    // stdin, so such a server would outlive a CLI that exits; one that failed to connect is stopped now.
+    await stopChild(state.child);
+    throw failure;
   }
 
   const connected = client;
@@ -219,6 +225,7 @@ async function stdioTransport(
     await start();
     // The SDK does not report the exit code; it is what tells "crashed" from "wrong protocol".
     const child = (transport as unknown as { _process?: ChildProcess })._process;
+    opts.state.child = child;
     child?.once("exit", (code, signal) => {
       opts.state.exit = { code, signal };
     });
@@ -259,4 +266,12 @@ async function connectHttp(
       throw error;
     }
   }
+}
+
+/** Kills a child process that is still running and waits (at most a few seconds) for its exit. */
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
 }

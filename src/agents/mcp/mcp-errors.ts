@@ -17,6 +17,8 @@ export interface ServerState {
   stderr: string;
   /** The last transport or protocol error the client reported. */
   lastError?: Error;
+  /** A stdio server's process, once started. */
+  child?: import("node:child_process").ChildProcess;
 }
 
 const FIX_HINT = "Check its command in weft.config.json";

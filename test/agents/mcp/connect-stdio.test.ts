@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectMcpServer, type McpConnection } from "../../../src/agents/mcp/connect.js";
 import type { AnyTool } from "../../../src/agents/tool.js";
@@ -9,6 +12,15 @@ import { stdioFixture } from "./fixture-servers.js";
 const ref = (name: string) => `\${${name}}`;
 
 const ctx = (signal = new AbortController().signal) => ({ toolCallId: "call-1", abortSignal: signal });
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function byName(tools: AnyTool[], name: string): AnyTool {
   const found = tools.find((t) => t.name === name);
@@ -152,12 +164,16 @@ describe("connectMcpServer failures name the server and the fix", () => {
     );
   });
 
-  it("a program that never speaks MCP", async () => {
-    const error = await connectMcpServer(stdioFixture("mute", "--never-answer"), { startupTimeoutMs: 500 }).catch(
-      (e: unknown) => e,
-    );
+  it("a program that never speaks MCP, which is stopped", async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), "weft-mcp-")), "mute.pid");
+    const error = await connectMcpServer(stdioFixture("mute", "--never-answer", "--pid-file", pidFile), {
+      // Long enough for the process to start and write its pid even on a busy machine.
+      startupTimeoutMs: 3000,
+    }).catch((e: unknown) => e);
     expect(McpError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/^MCP server 'mute' did not finish the MCP handshake within 500 ms\./);
+    expect((error as Error).message).toMatch(/^MCP server 'mute' did not finish the MCP handshake within 3 s\./);
+    // The process ignores the end of its stdin; it is gone by the time the error arrives.
+    expect(isRunning(Number(readFileSync(pidFile, "utf8")))).toBe(false);
   });
 
   it("a line of noise on stdout does not break the session", async () => {
