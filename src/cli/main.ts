@@ -44,7 +44,7 @@ export function buildProgram(): Command {
   program
     .name("weft")
     .description(
-      "Local-first toolkit for building with language models: chat, run prompts, count tokens, inspect traces.",
+      "Local-first toolkit for building with language models: chat and run prompts, answer from documents and data, run agents with tools, serve MCP.",
     )
     .version(VERSION, "-v, --version")
     .option("--config <path>", "config file (default: nearest weft.config.json, or $WEFT_CONFIG)")
