@@ -1,9 +1,7 @@
 // Per-call overhead of one text call on a zero-latency mock model: what the library itself costs.
 import { fileURLToPath } from "node:url";
-import { runCompetitors, workerMain } from "./lib/contest.js";
-import { isMain } from "./lib/process.js";
+import { contestMain, runCompetitors } from "./lib/contest.js";
 import { formatNumber, formatRatio, formatSpread } from "./lib/stats.js";
-import { renderResult } from "./lib/table.js";
 
 const file = fileURLToPath(import.meta.url);
 const PROMPT = "Say ok.";
@@ -99,11 +97,4 @@ export async function run({ passes = 2, rounds = 5 } = {}) {
   };
 }
 
-if (isMain(import.meta.url)) {
-  if (process.argv[2] === "--worker") {
-    const setups = Object.fromEntries(Object.entries(competitors).map(([k, v]) => [k, v.setup]));
-    await workerMain(setups, process.argv.slice(3));
-  } else {
-    console.log(renderResult(await run()));
-  }
-}
+await contestMain(import.meta.url, competitors, run);

@@ -1,10 +1,8 @@
 // What the template interpreter itself costs: a program's gens against the same calls made directly,
 // and a program without model calls against Handlebars rendering the same template.
 import { fileURLToPath } from "node:url";
-import { runCompetitors, workerMain } from "./lib/contest.js";
-import { isMain } from "./lib/process.js";
+import { contestMain, runCompetitors } from "./lib/contest.js";
 import { formatNumber, formatRatio, formatSpread } from "./lib/stats.js";
-import { renderResult } from "./lib/table.js";
 
 const file = fileURLToPath(import.meta.url);
 
@@ -181,11 +179,4 @@ export async function run({ passes = 2, rounds = 5 } = {}) {
   };
 }
 
-if (isMain(import.meta.url)) {
-  if (process.argv[2] === "--worker") {
-    const setups = Object.fromEntries(Object.entries(competitors).map(([k, v]) => [k, v.setup]));
-    await workerMain(setups, process.argv.slice(3));
-  } else {
-    console.log(renderResult(await run()));
-  }
-}
+await contestMain(import.meta.url, competitors, run);

@@ -1,9 +1,7 @@
 // Streaming a 50-chunk reply from a zero-latency mock model and reading it to the end.
 import { fileURLToPath } from "node:url";
-import { runCompetitors, workerMain } from "./lib/contest.js";
-import { isMain } from "./lib/process.js";
+import { contestMain, runCompetitors } from "./lib/contest.js";
 import { formatNumber, formatRatio, formatSpread } from "./lib/stats.js";
-import { renderResult } from "./lib/table.js";
 
 const file = fileURLToPath(import.meta.url);
 // Each stream makes 50 passes through the chunk path, so fewer calls warm it up.
@@ -150,11 +148,4 @@ export async function run({ passes = 2, rounds = 5 } = {}) {
   };
 }
 
-if (isMain(import.meta.url)) {
-  if (process.argv[2] === "--worker") {
-    const setups = Object.fromEntries(Object.entries(competitors).map(([k, v]) => [k, v.setup]));
-    await workerMain(setups, process.argv.slice(3), { minWarmupCalls: WARMUP_STREAMS });
-  } else {
-    console.log(renderResult(await run()));
-  }
-}
+await contestMain(import.meta.url, competitors, run, { minWarmupCalls: WARMUP_STREAMS });

@@ -1,6 +1,7 @@
 import { timeCalls } from "./loop.js";
-import { reply, runWorker } from "./process.js";
+import { isMain, reply, runWorker } from "./process.js";
 import { median } from "./stats.js";
+import { renderResult } from "./table.js";
 
 /**
  * Runs every competitor of an in-process benchmark, each in its own fresh process, for `passes`
@@ -33,4 +34,18 @@ export async function workerMain(setups, argv, timing = {}) {
   const checked = check ? await check() : undefined;
   const result = await timeCalls(call, { ...timing, rounds: Number(rounds), afterBatch });
   reply({ ...result, check: checked });
+}
+
+/**
+ * The entry point of a contest file: with `--worker` it is one competitor's timing process,
+ * otherwise it runs the whole contest and prints the result.
+ */
+export async function contestMain(url, competitors, run, timing = {}) {
+  if (!isMain(url)) return;
+  if (process.argv[2] === "--worker") {
+    const setups = Object.fromEntries(Object.entries(competitors).map(([k, v]) => [k, v.setup]));
+    await workerMain(setups, process.argv.slice(3), timing);
+  } else {
+    console.log(renderResult(await run()));
+  }
 }
