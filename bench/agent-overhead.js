@@ -1,7 +1,6 @@
 // Per-step overhead of a tool-calling agent loop on a zero-latency mock model: what the loop costs.
 import { fileURLToPath } from "node:url";
-import { contestMain, runCompetitors } from "./lib/contest.js";
-import { formatNumber, formatRatio, formatSpread } from "./lib/stats.js";
+import { contestMain, contestRows, runCompetitors } from "./lib/contest.js";
 
 const file = fileURLToPath(import.meta.url);
 const PROMPT = "Add 1 three times, starting from 0.";
@@ -178,19 +177,7 @@ const competitors = {
 export async function run({ passes = 2, rounds = 5 } = {}) {
   const names = Object.keys(competitors);
   const pooled = runCompetitors(file, names, { passes, rounds });
-  const base = pooled.weft.medianUs;
-  const rows = names.map((name) => {
-    const { samples, medianUs, check } = pooled[name];
-    return [
-      competitors[name].label,
-      competitors[name].code,
-      formatNumber(medianUs),
-      formatNumber(medianUs / STEPS),
-      formatSpread(samples),
-      formatRatio(medianUs, base),
-      JSON.stringify(check),
-    ];
-  });
+  const rows = contestRows(competitors, pooled, { derived: (us) => us / STEPS });
   return {
     id: "agent-overhead",
     title: "Per-step overhead of a tool-calling agent loop on a zero-latency mock model",

@@ -1,7 +1,6 @@
 // Per-call overhead of one text call on a zero-latency mock model: what the library itself costs.
 import { fileURLToPath } from "node:url";
-import { contestMain, runCompetitors } from "./lib/contest.js";
-import { formatNumber, formatRatio, formatSpread } from "./lib/stats.js";
+import { contestMain, contestRows, runCompetitors } from "./lib/contest.js";
 
 const file = fileURLToPath(import.meta.url);
 const PROMPT = "Say ok.";
@@ -70,19 +69,7 @@ const competitors = {
 export async function run({ passes = 2, rounds = 5 } = {}) {
   const names = Object.keys(competitors);
   const pooled = runCompetitors(file, names, { passes, rounds });
-  const base = pooled.weft.medianUs;
-  const rows = names.map((name) => {
-    const { samples, medianUs, check } = pooled[name];
-    return [
-      competitors[name].label,
-      competitors[name].code,
-      formatNumber(medianUs),
-      formatNumber(1e6 / medianUs),
-      formatSpread(samples),
-      formatRatio(medianUs, base),
-      JSON.stringify(check),
-    ];
-  });
+  const rows = contestRows(competitors, pooled, { derived: (us) => 1e6 / us });
   return {
     id: "call-overhead",
     title: "Per-call overhead of a text call on a zero-latency mock model",

@@ -1,7 +1,6 @@
 // Streaming a 50-chunk reply from a zero-latency mock model and reading it to the end.
 import { fileURLToPath } from "node:url";
-import { contestMain, runCompetitors } from "./lib/contest.js";
-import { formatNumber, formatRatio, formatSpread } from "./lib/stats.js";
+import { contestMain, contestRows, runCompetitors } from "./lib/contest.js";
 
 const file = fileURLToPath(import.meta.url);
 // Each stream makes 50 passes through the chunk path, so fewer calls warm it up.
@@ -118,18 +117,9 @@ const competitors = {
 export async function run({ passes = 2, rounds = 5 } = {}) {
   const names = Object.keys(competitors);
   const pooled = runCompetitors(file, names, { passes, rounds });
-  const base = pooled.weft.medianUs;
-  const rows = names.map((name) => {
-    const { samples, medianUs, check } = pooled[name];
-    return [
-      competitors[name].label,
-      competitors[name].code,
-      formatNumber(medianUs),
-      formatNumber(medianUs / CHUNKS),
-      formatSpread(samples),
-      formatRatio(medianUs, base),
-      String(check?.chunks),
-    ];
+  const rows = contestRows(competitors, pooled, {
+    derived: (us) => us / CHUNKS,
+    shown: (check) => String(check?.chunks),
   });
   const wrong = names.filter((n) => pooled[n].check?.text !== REPLY || pooled[n].check?.chunks !== CHUNKS);
   return {

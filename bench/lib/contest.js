@@ -1,6 +1,6 @@
 import { timeCalls } from "./loop.js";
 import { isMain, reply, runWorker } from "./process.js";
-import { median } from "./stats.js";
+import { formatNumber, formatRatio, formatSpread, median } from "./stats.js";
 import { renderResult } from "./table.js";
 
 /**
@@ -48,4 +48,24 @@ export async function contestMain(url, competitors, run, timing = {}) {
   } else {
     console.log(renderResult(await run()));
   }
+}
+
+/**
+ * One table row per competitor, against weft: label, code, median µs, `derived(medianUs)`, spread,
+ * ratio to weft, and `shown(check)` (default: the check as JSON).
+ */
+export function contestRows(competitors, pooled, { derived, shown = (check) => JSON.stringify(check) }) {
+  const base = pooled.weft.medianUs;
+  return Object.keys(competitors).map((name) => {
+    const { samples, medianUs, check } = pooled[name];
+    return [
+      competitors[name].label,
+      competitors[name].code,
+      formatNumber(medianUs),
+      formatNumber(derived(medianUs)),
+      formatSpread(samples),
+      formatRatio(medianUs, base),
+      shown(check),
+    ];
+  });
 }
